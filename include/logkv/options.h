@@ -1,0 +1,48 @@
+// Options for opening a logkv store.
+#ifndef LOGKV_OPTIONS_H_
+#define LOGKV_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace logkv {
+
+// When an acknowledged write is durable.
+enum class SyncMode : uint8_t {
+  // Default. set()/del() return only after the record has been fdatasync'ed: a crash or power
+  // loss after return never loses it (the promise of SQLite with synchronous=FULL).
+  kAlways,
+  // The operating system decides when data reaches the disk. A process crash loses nothing
+  // (the data is in the kernel's page cache), but a power loss or kernel crash can lose any
+  // write since the last sync; what survives is still a prefix of the log, never a torn record.
+  kNever,
+};
+
+// Capacity limits. The defaults are exactly the capacities Spin documents for every key-value
+// store; an embedder may raise them per store. A write that would exceed a limit is refused
+// with StatusCode::kLimitExceeded and nothing is written. Overwriting or deleting an existing
+// key always works, also in a full store.
+struct Limits {
+  // Longest accepted key, in bytes of UTF-8. At most 65,535 (the record format's key field).
+  size_t key_bytes_max = 256;
+  // Largest accepted value, in bytes (1 MiB). At most 1 GiB.
+  size_t value_bytes_max = 1 << 20;
+  // Most keys the store may hold at once.
+  size_t keys_max = 1024;
+};
+
+struct Options {
+  SyncMode sync_mode = SyncMode::kAlways;
+  Limits limits;
+  // The active segment is closed and a new one started once it holds this many bytes. A record
+  // larger than this still fits: a segment always takes at least one record. 4 KiB to 1 GiB.
+  uint64_t segment_bytes_max = 64ull << 20;
+  // Create the store folder (and its parents) when it does not exist.
+  bool create_if_missing = true;
+  // Keep everything in memory; the path is only a name. Nothing survives close().
+  bool in_memory = false;
+};
+
+}  // namespace logkv
+
+#endif  // LOGKV_OPTIONS_H_
