@@ -103,7 +103,8 @@ class [[nodiscard]] Result {
   // Precondition: is_ok().
   T& value() & { return *value_; }
   const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
+  // By value, so that `for (auto& k : store->keys().value())` does not dangle.
+  T value() && { return std::move(*value_); }
   T* operator->() { return &*value_; }
   const T* operator->() const { return &*value_; }
   T& operator*() & { return *value_; }

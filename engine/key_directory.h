@@ -1,0 +1,74 @@
+// KeyDirectory: the store's index from key to newest record, split into lock-striped shards.
+//
+// Each shard is a HashIndex behind its own reader-writer lock, on its own cache line, so that
+// readers of different keys do not contend on one lock word and a writer blocks only readers of
+// keys in the same shard, and only for the index update (never for disk I/O).
+//
+// Thread-safety: every method may be called from any thread. Mutations must additionally be
+// serialised by the caller (the store's writer lock): `find_unlocked_by_writer` relies on it.
+#ifndef LOGKV_ENGINE_KEY_DIRECTORY_H_
+#define LOGKV_ENGINE_KEY_DIRECTORY_H_
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index/hash_index.h"
+
+namespace logkv {
+
+class KeyDirectory {
+ public:
+  static constexpr size_t kShards = 16;
+
+  explicit KeyDirectory(size_t expected_keys = 0);
+
+  // Calls fn(const IndexEntry&) while holding the key's shard lock shared, if the key is
+  // present, and returns its result; nullopt when absent. Holding the lock while `fn` reads the
+  // record is what keeps the record's segment alive (compaction swaps entries under the lock).
+  template <typename Fn>
+  auto with_entry(std::string_view key, Fn&& fn) const
+      -> std::optional<decltype(fn(std::declval<const IndexEntry&>()))> {
+    const Shard& shard = shard_for(key);
+    std::shared_lock lock(shard.mutex);
+    std::optional<IndexEntry> entry = shard.index.find(key);
+    if (!entry) return std::nullopt;
+    return fn(*entry);
+  }
+
+  std::optional<IndexEntry> find(std::string_view key) const;
+
+  // For the single writer: a lookup without the shard lock. Safe because only the writer
+  // mutates, and concurrent readers do not.
+  std::optional<IndexEntry> find_unlocked_by_writer(std::string_view key) const;
+
+  // Mutations (writer only). Return the entry replaced or removed, if any.
+  std::optional<IndexEntry> put(std::string_view key, const IndexEntry& entry);
+  std::optional<IndexEntry> erase(std::string_view key);
+
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
+  size_t memory_bytes() const;
+  std::vector<std::string> keys() const;
+
+ private:
+  struct alignas(64) Shard {
+    mutable std::shared_mutex mutex;
+    HashIndex index;
+  };
+
+  Shard& shard_for(std::string_view key);
+  const Shard& shard_for(std::string_view key) const;
+
+  std::array<Shard, kShards> shards_;
+  std::atomic<size_t> size_{0};
+};
+
+}  // namespace logkv
+
+#endif  // LOGKV_ENGINE_KEY_DIRECTORY_H_

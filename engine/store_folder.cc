@@ -1,0 +1,28 @@
+#include "engine/store_folder.h"
+
+#include <algorithm>
+
+#include "wal/segment_file_name.h"
+
+namespace logkv {
+
+Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& dir) {
+  Result<std::vector<std::string>> names = fs.list_dir(dir);
+  if (!names.is_ok()) return names.status();
+  StoreFolderListing listing;
+  for (const std::string& name : *names) {
+    if (name == kLockFileName) continue;
+    if (std::optional<uint64_t> id = parse_segment_file_name(name)) {
+      listing.segment_ids.push_back(*id);
+      continue;
+    }
+    return Status::invalid_argument("'" + dir + "' is not a logkv store folder: it holds '" +
+                                    name +
+                                    "', which logkv did not write; open an empty or new folder, "
+                                    "or move that file away");
+  }
+  std::sort(listing.segment_ids.begin(), listing.segment_ids.end());
+  return listing;
+}
+
+}  // namespace logkv

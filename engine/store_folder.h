@@ -1,0 +1,27 @@
+// What a store folder may contain, and the listing of its segment files.
+#ifndef LOGKV_ENGINE_STORE_FOLDER_H_
+#define LOGKV_ENGINE_STORE_FOLDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fs/file_system.h"
+#include "logkv/status.h"
+
+namespace logkv {
+
+inline constexpr char kLockFileName[] = "LOCK";
+
+struct StoreFolderListing {
+  std::vector<uint64_t> segment_ids;  // ascending
+};
+
+// Lists `dir`. Any file logkv does not write is refused with kInvalidArgument naming it, so that
+// pointing a store at the wrong folder (a home directory, another program's data) fails loudly
+// instead of mixing data.
+Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& dir);
+
+}  // namespace logkv
+
+#endif  // LOGKV_ENGINE_STORE_FOLDER_H_

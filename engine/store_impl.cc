@@ -1,0 +1,256 @@
+#include "engine/store_impl.h"
+
+#include <cstring>
+
+#include "engine/limits.h"
+#include "engine/recovery.h"
+#include "engine/store_folder.h"
+#include "wal/record.h"
+#include "wal/segment_file_name.h"
+
+namespace logkv {
+
+Result<std::unique_ptr<Store>> open_store(std::shared_ptr<FileSystem> fs, std::string_view path,
+                                          const Options& options) {
+  LOGKV_RETURN_IF_ERROR(check_options(options));
+  if (path.empty()) return Status::invalid_argument("store path is empty; name a folder");
+  auto store = std::make_unique<StoreImpl>(std::move(fs), std::string(path), options);
+  LOGKV_RETURN_IF_ERROR(store->open().with_context("cannot open store '" + std::string(path) + "'"));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+StoreImpl::StoreImpl(std::shared_ptr<FileSystem> fs, std::string dir, const Options& options)
+    : fs_(std::move(fs)), dir_(std::move(dir)), options_(options) {}
+
+StoreImpl::~StoreImpl() { (void)close(); }
+
+Status StoreImpl::open() {
+  if (options_.create_if_missing) {
+    LOGKV_RETURN_IF_ERROR(fs_->create_dirs(dir_));
+  } else if (Result<std::vector<std::string>> entries = fs_->list_dir(dir_); !entries.is_ok()) {
+    if (entries.status().code() != StatusCode::kNotFound) return entries.status();
+    return Status::not_found("the store folder does not exist (create_if_missing is off)");
+  }
+  Result<std::unique_ptr<FileLock>> lock = fs_->lock(join_path(dir_, kLockFileName));
+  if (!lock.is_ok()) return lock.status();
+  lock_ = std::move(*lock);
+
+  Result<StoreFolderListing> listing = list_store_folder(*fs_, dir_);
+  if (!listing.is_ok()) return listing.status();
+  Result<RecoveredLog> log = recover_log(*fs_, dir_, listing->segment_ids, keys_);
+  if (!log.is_ok()) return log.status();
+
+  next_sequence_ = log->last_sequence + 1;
+  last_sequence_.store(log->last_sequence, std::memory_order_relaxed);
+  live_bytes_.store(log->live_bytes, std::memory_order_relaxed);
+  torn_bytes_dropped_ = log->torn_bytes_dropped;
+  next_segment_id_ = log->highest_segment_id + 1;
+  for (std::unique_ptr<Segment>& segment : log->segments) {
+    LOGKV_RETURN_IF_ERROR(segments_.add(std::move(segment)));
+  }
+
+  if (log->newest_segment_id == 0) return start_segment(next_segment_id_++);
+
+  // The log continues in the newest segment. Its bytes were read from the page cache, which a
+  // power loss could still take back (kNever mode, or a crash before a sync): sync them now so
+  // that records appended from here on are never acknowledged on top of a tail that may vanish.
+  active_segment_ = segments_.find(log->newest_segment_id);
+  Result<std::unique_ptr<WritableFile>> file =
+      fs_->open_writable(active_segment_->path, OpenMode::kAppendExisting);
+  if (!file.is_ok()) return file.status();
+  active_ = std::make_unique<SegmentWriter>(std::move(*file), active_segment_->id,
+                                            log->newest_segment_bytes);
+  return active_->sync();
+}
+
+Status StoreImpl::start_segment(uint64_t id) {
+  const std::string path = join_path(dir_, segment_file_name(id));
+  Result<std::unique_ptr<WritableFile>> file = fs_->open_writable(path, OpenMode::kCreateNew);
+  if (!file.is_ok()) return file.status();
+  auto writer = std::make_unique<SegmentWriter>(std::move(*file), id, 0);
+  LOGKV_RETURN_IF_ERROR(writer->write_header());
+  LOGKV_RETURN_IF_ERROR(writer->sync());
+  // The new name must be durable before any record in it is acknowledged.
+  LOGKV_RETURN_IF_ERROR(fs_->sync_dir(dir_));
+  Result<std::unique_ptr<RandomAccessFile>> reader = fs_->open_random_access(path);
+  if (!reader.is_ok()) return reader.status();
+
+  auto segment = std::make_unique<Segment>();
+  segment->id = id;
+  segment->path = path;
+  segment->file = std::move(*reader);
+  segment->bytes.store(writer->size(), std::memory_order_relaxed);
+  Segment* raw = segment.get();
+  LOGKV_RETURN_IF_ERROR(segments_.add(std::move(segment)));
+  active_ = std::move(writer);
+  active_segment_ = raw;
+  return Status::ok();
+}
+
+Status StoreImpl::roll_segment() {
+  // Recovery treats every segment but the newest as complete, so the old one must be wholly
+  // durable before the next one exists (kAlways has synced it already).
+  if (options_.sync_mode != SyncMode::kAlways) LOGKV_RETURN_IF_ERROR(active_->sync());
+  LOGKV_RETURN_IF_ERROR(active_->close());
+  active_.reset();
+  active_segment_ = nullptr;
+  return start_segment(next_segment_id_++);
+}
+
+Status StoreImpl::stop_writes(const Status& cause, std::string_view what) {
+  write_error_ = Status::writes_stopped(
+      "an earlier write failed (" + cause.to_string() +
+      "), so the store cannot tell what reached the disk; it refuses writes until it is "
+      "closed and opened again, which recovers every durable record");
+  return cause.with_context(what);
+}
+
+Status StoreImpl::write_record(RecordType type, std::string_view key, std::string_view value,
+                               IndexEntry* entry) {
+  const uint64_t record_bytes = encoded_record_bytes(key.size(), value.size());
+  if (active_->size() > kSegmentHeaderBytes &&
+      active_->size() + record_bytes > options_.segment_bytes_max) {
+    if (Status rolled = roll_segment(); !rolled.is_ok()) {
+      return stop_writes(rolled, "cannot start a new segment");
+    }
+  }
+  const uint64_t sequence = next_sequence_;
+  Result<uint64_t> offset = active_->append(type, sequence, key, value);
+  if (!offset.is_ok()) return stop_writes(offset.status(), "cannot append to the log");
+  if (options_.sync_mode == SyncMode::kAlways) {
+    if (Status synced = active_->sync(); !synced.is_ok()) {
+      return stop_writes(synced, "cannot sync the log");
+    }
+  }
+  ++next_sequence_;
+  last_sequence_.store(sequence, std::memory_order_relaxed);
+  active_segment_->bytes.store(active_->size(), std::memory_order_relaxed);
+  *entry = IndexEntry{static_cast<uint32_t>(active_->segment_id()), *offset,
+                      static_cast<uint32_t>(record_bytes), sequence};
+  return Status::ok();
+}
+
+Status StoreImpl::check_open() const {
+  if (closed_.load(std::memory_order_acquire)) {
+    return Status::invalid_argument("store '" + dir_ + "' is closed; open it again");
+  }
+  return Status::ok();
+}
+
+Result<std::string> StoreImpl::read_value(std::string_view key, const IndexEntry& entry) const {
+  const Segment* segment = segments_.find(entry.segment_id);
+  if (segment == nullptr) {
+    return Status::corruption("key " + printable_key(key) + " points into segment " +
+                              std::to_string(entry.segment_id) + ", which is not open");
+  }
+  // Views into a memory mapping need no scratch; other file systems copy into it.
+  thread_local std::unique_ptr<char[]> scratch;
+  thread_local size_t scratch_bytes = 0;
+  if (scratch_bytes < entry.record_bytes) {
+    scratch = std::make_unique_for_overwrite<char[]>(entry.record_bytes);
+    scratch_bytes = entry.record_bytes;
+  }
+  Result<std::string_view> bytes =
+      segment->file->read(entry.offset, entry.record_bytes, scratch.get());
+  if (!bytes.is_ok()) return bytes.status();
+  const DecodedRecord decoded = decode_record(*bytes);
+  const char* problem = nullptr;
+  if (decoded.status != DecodeStatus::kOk) {
+    problem = decoded.status == DecodeStatus::kTruncated ? "record is cut short" : "bad record";
+  } else if (decoded.bytes != entry.record_bytes || decoded.record.type != RecordType::kSet) {
+    problem = "record does not match the index";
+  } else if (decoded.record.key != key || decoded.record.sequence != entry.sequence) {
+    problem = "record holds another key or version";
+  }
+  if (problem != nullptr) {
+    std::string message = "'" + segment->path + "' at offset " + std::to_string(entry.offset) +
+                          " (key " + printable_key(key) + "): " + problem;
+    if (decoded.status != DecodeStatus::kOk) message += ": " + std::string(decoded.reason);
+    return Status::corruption(message + "; run `logkv check` on the store");
+  }
+  return std::string(decoded.record.value);
+}
+
+Result<std::optional<std::string>> StoreImpl::get(std::string_view key) {
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
+  std::optional<Result<std::string>> value =
+      keys_.with_entry(key, [&](const IndexEntry& entry) { return read_value(key, entry); });
+  if (!value) return std::optional<std::string>();
+  if (!value->is_ok()) return value->status();
+  return std::optional<std::string>(std::move(*value).value());
+}
+
+Status StoreImpl::set(std::string_view key, std::string_view value) {
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
+  LOGKV_RETURN_IF_ERROR(check_value(key, value, options_.limits));
+  std::lock_guard writer(writer_mutex_);
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(write_error_);
+  const bool is_new = !keys_.find_unlocked_by_writer(key).has_value();
+  if (is_new && keys_.size() >= options_.limits.keys_max) {
+    return store_full_error(key, keys_.size(), options_.limits);
+  }
+  IndexEntry entry;
+  LOGKV_RETURN_IF_ERROR(write_record(RecordType::kSet, key, value, &entry));
+  std::optional<IndexEntry> previous = keys_.put(key, entry);
+  live_bytes_.fetch_add(entry.record_bytes, std::memory_order_relaxed);
+  if (previous) live_bytes_.fetch_sub(previous->record_bytes, std::memory_order_relaxed);
+  return Status::ok();
+}
+
+Status StoreImpl::del(std::string_view key) {
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
+  std::lock_guard writer(writer_mutex_);
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(write_error_);
+  // Deleting a missing key writes nothing: there is no older value a tombstone must cover.
+  if (!keys_.find_unlocked_by_writer(key)) return Status::ok();
+  IndexEntry tombstone;
+  LOGKV_RETURN_IF_ERROR(write_record(RecordType::kDelete, key, {}, &tombstone));
+  if (std::optional<IndexEntry> previous = keys_.erase(key)) {
+    live_bytes_.fetch_sub(previous->record_bytes, std::memory_order_relaxed);
+  }
+  return Status::ok();
+}
+
+Result<bool> StoreImpl::exists(std::string_view key) {
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
+  return keys_.find(key).has_value();
+}
+
+Result<std::vector<std::string>> StoreImpl::keys() {
+  LOGKV_RETURN_IF_ERROR(check_open());
+  return keys_.keys();
+}
+
+StoreStats StoreImpl::stats() {
+  StoreStats stats;
+  stats.keys = keys_.size();
+  stats.segments = segments_.count();
+  stats.disk_bytes = segments_.total_bytes();
+  stats.live_bytes = live_bytes_.load(std::memory_order_relaxed);
+  stats.index_bytes = keys_.memory_bytes();
+  stats.last_sequence = last_sequence_.load(std::memory_order_relaxed);
+  stats.torn_bytes_dropped = torn_bytes_dropped_;
+  return stats;
+}
+
+Status StoreImpl::close() {
+  std::lock_guard writer(writer_mutex_);
+  if (closed_.exchange(true, std::memory_order_acq_rel)) return Status::ok();
+  Status status;
+  if (active_ != nullptr) {
+    if (write_error_.is_ok() && options_.sync_mode != SyncMode::kAlways) status = active_->sync();
+    Status closed = active_->close();
+    if (status.is_ok()) status = closed;
+    active_.reset();
+  }
+  lock_.reset();
+  return status;
+}
+
+}  // namespace logkv

@@ -1,0 +1,84 @@
+// StoreImpl: the engine behind logkv::Store.
+//
+// Write path: a writer takes writer_mutex_, appends one record to the active segment, syncs it
+// (SyncMode::kAlways), and only then publishes the new location in the key directory. Readers
+// never take writer_mutex_: they find the entry under a shard lock and read the record through
+// the segment's RandomAccessFile (a memory mapping with the POSIX file system), verifying its
+// checksum, key and sequence before returning the value.
+#ifndef LOGKV_ENGINE_STORE_IMPL_H_
+#define LOGKV_ENGINE_STORE_IMPL_H_
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/key_directory.h"
+#include "engine/segment_table.h"
+#include "fs/file_system.h"
+#include "logkv/store.h"
+#include "wal/record_format.h"
+#include "wal/segment_writer.h"
+
+namespace logkv {
+
+// Opens a store on the given file system (tests pass an in-memory or fault-injecting one).
+Result<std::unique_ptr<Store>> open_store(std::shared_ptr<FileSystem> fs, std::string_view path,
+                                          const Options& options);
+
+class StoreImpl final : public Store {
+ public:
+  StoreImpl(std::shared_ptr<FileSystem> fs, std::string dir, const Options& options);
+  ~StoreImpl() override;
+
+  // Takes the lock, recovers the log and opens the active segment.
+  Status open();
+
+  Result<std::optional<std::string>> get(std::string_view key) override;
+  Status set(std::string_view key, std::string_view value) override;
+  Status del(std::string_view key) override;
+  Result<bool> exists(std::string_view key) override;
+  Result<std::vector<std::string>> keys() override;
+  StoreStats stats() override;
+  Status close() override;
+
+ private:
+  Status check_open() const;
+  // Appends one record and, in kAlways mode, syncs it. On success fills `entry` with the
+  // record's location. Requires writer_mutex_.
+  Status write_record(RecordType type, std::string_view key, std::string_view value,
+                      IndexEntry* entry);
+  // Closes the active segment and starts the next one. Requires writer_mutex_.
+  Status roll_segment();
+  // Creates segment `id`, durably (header synced, directory synced), and makes it active.
+  Status start_segment(uint64_t id);
+  // Remembers that the log's tail is unknown after a failed write or sync; every later write
+  // is refused. Returns the error to give the failing caller.
+  Status stop_writes(const Status& cause, std::string_view what);
+  Result<std::string> read_value(std::string_view key, const IndexEntry& entry) const;
+
+  const std::shared_ptr<FileSystem> fs_;
+  const std::string dir_;
+  const Options options_;
+  std::unique_ptr<FileLock> lock_;
+  std::atomic<bool> closed_{false};
+
+  KeyDirectory keys_;
+  SegmentTable segments_;
+
+  std::mutex writer_mutex_;
+  // Guarded by writer_mutex_.
+  std::unique_ptr<SegmentWriter> active_;
+  Segment* active_segment_ = nullptr;
+  uint64_t next_segment_id_ = 1;
+  uint64_t next_sequence_ = 1;
+  Status write_error_;
+
+  std::atomic<uint64_t> last_sequence_{0};
+  std::atomic<uint64_t> live_bytes_{0};
+  uint64_t torn_bytes_dropped_ = 0;  // set once at open
+};
+
+}  // namespace logkv
+
+#endif  // LOGKV_ENGINE_STORE_IMPL_H_
