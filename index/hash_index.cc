@@ -1,0 +1,251 @@
+#include "index/hash_index.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+namespace logkv {
+namespace {
+
+// Growth at 85% load to 1.3x capacity keeps the load in [0.654, 0.85]; see the header for the
+// memory arithmetic. Linear probing stays short enough there because tags in the slots let a
+// probe skip non-matching entries without a cache miss on the entry array.
+constexpr size_t kLoadMaxPercent = 85;
+constexpr size_t kGrowthPercent = 130;
+// Below this load after an erase the table shrinks back to kShrinkToLoadPercent.
+constexpr size_t kShrinkBelowLoadPercent = 20;
+constexpr size_t kShrinkToLoadPercent = 60;
+constexpr size_t kCapacityMin = 16;
+// Slot values keep at least one tag bit, so entry index + 1 must stay below 2^31.
+constexpr size_t kSizeMaxLimit = (size_t{1} << 31) - 1;
+constexpr size_t kCapacityMax = kSizeMaxLimit * 100 / kLoadMaxPercent;
+// Rebuilding a small arena saves little; wait until garbage is worth a copy.
+constexpr size_t kArenaRebuildGarbageBytesMin = 64 << 10;
+
+[[noreturn]] void abort_arena_full(size_t live_key_bytes, size_t key_bytes) {
+  std::fprintf(stderr,
+               "logkv: the hash index holds %zu bytes of keys and cannot take a key of %zu bytes "
+               "(at most %llu in total); lower the store's keys_max or key_bytes_max\n",
+               live_key_bytes, key_bytes,
+               static_cast<unsigned long long>(HashIndex::kKeyBytesTotalMax));
+  std::abort();
+}
+
+size_t size_max_for(size_t capacity) { return capacity * kLoadMaxPercent / 100; }
+
+// The smallest capacity that holds `keys` keys at `load_percent` and at most at kLoadMaxPercent.
+size_t capacity_for(size_t keys, size_t load_percent) {
+  size_t capacity = std::max(kCapacityMin, (keys * 100 + load_percent - 1) / load_percent);
+  while (size_max_for(capacity) < keys) ++capacity;
+  assert(capacity <= kCapacityMax);
+  return capacity;
+}
+
+}  // namespace
+
+HashIndex::HashIndex(size_t expected_keys) : HashIndex(expected_keys, nullptr) {}
+
+HashIndex::HashIndex(size_t expected_keys, HashFunction hash) : hash_(hash) {
+  if (expected_keys > 0) rehash(capacity_for(expected_keys, kLoadMaxPercent));
+}
+
+uint64_t HashIndex::hash_of(std::string_view key) const {
+  // A branch instead of defaulting hash_ to a wrapper lets the compiler inline XXH3.
+  if (hash_ != nullptr) return hash_(key);
+  return XXH3_64bits(key.data(), key.size());
+}
+
+HashIndex::Probe HashIndex::probe(std::string_view key, uint64_t hash) const {
+  assert(capacity_ > 0);
+  const uint32_t tag = static_cast<uint32_t>(hash) & ~index_mask_;
+  size_t slot = home_of(hash);
+  // The load is below 1, so an empty slot ends every chain; the bound only guards the invariant.
+  for (size_t probes = 0; probes < capacity_; ++probes) {
+    const uint32_t value = slots_[slot];
+    if (value == 0) return {slot, false};
+    if ((value & ~index_mask_) == tag) {
+      const PackedEntry& packed = entries_[entry_index_of(value)];
+      if (packed.key_bytes() == key.size() &&
+          arena_.view(packed.key_ref, packed.key_bytes()) == key) {
+        return {slot, true};
+      }
+    }
+    slot = next_slot(slot);
+  }
+  assert(false && "hash index slot table has no empty slot");
+  return {slot, false};
+}
+
+size_t HashIndex::slot_of_entry(size_t entry_index) const {
+  size_t slot = home_of(hash_of(key_of(entry_index)));
+  for (size_t probes = 0; probes < capacity_; ++probes) {
+    const uint32_t value = slots_[slot];
+    assert(value != 0 && "an entry has no slot");
+    if (entry_index_of(value) == entry_index) return slot;
+    slot = next_slot(slot);
+  }
+  assert(false && "an entry has no slot");
+  return slot;
+}
+
+std::optional<IndexEntry> HashIndex::find(std::string_view key) const {
+  if (size_ == 0) return std::nullopt;
+  const Probe found = probe(key, hash_of(key));
+  if (!found.found) return std::nullopt;
+  return entries_[entry_index_of(slots_[found.slot])].unpack();
+}
+
+std::optional<IndexEntry> HashIndex::put(std::string_view key, const IndexEntry& entry) {
+  assert(key.size() <= kKeyBytesMax && "keys are at most 65,535 bytes");
+  assert(index_entry_in_range(entry) && "segment_id < 2^24, offset < 2^40, sequence < 2^48");
+  const uint64_t hash = hash_of(key);
+  if (size_ > 0) {
+    const Probe found = probe(key, hash);
+    if (found.found) {
+      PackedEntry& packed = entries_[entry_index_of(slots_[found.slot])];
+      const IndexEntry replaced = packed.unpack();
+      packed.set_location(entry);
+      return replaced;
+    }
+  }
+  if (size_ + 1 > size_max_) {
+    rehash(capacity_ == 0 ? kCapacityMin
+                          : capacity_for(size_ + 1, kLoadMaxPercent * 100 / kGrowthPercent));
+  }
+  const Probe empty = probe(key, hash);
+  assert(!empty.found);
+  const uint32_t key_ref = append_key(key);
+  entries_.push_back(PackedEntry::pack(key_ref, static_cast<uint16_t>(key.size()), entry));
+  slots_[empty.slot] = make_slot(hash, size_);
+  ++size_;
+  return std::nullopt;
+}
+
+std::optional<IndexEntry> HashIndex::erase(std::string_view key) {
+  if (size_ == 0) return std::nullopt;
+  const Probe found = probe(key, hash_of(key));
+  if (!found.found) return std::nullopt;
+  const size_t erased = entry_index_of(slots_[found.slot]);
+  const IndexEntry entry = entries_[erased].unpack();
+  arena_.release(entries_[erased].key_bytes());
+  remove_slot(found.slot);
+  const size_t last = size_ - 1;
+  if (erased != last) {
+    // Keep the entry array dense: the last entry takes the erased one's place, and the slot
+    // that referred to it is repointed (its tag is unchanged).
+    const size_t slot = slot_of_entry(last);
+    entries_[erased] = entries_[last];
+    slots_[slot] = (slots_[slot] & ~index_mask_) | static_cast<uint32_t>(erased + 1);
+  }
+  entries_.pop_back();
+  --size_;
+  shrink_if_sparse();
+  rebuild_arena_if_mostly_garbage();
+  return entry;
+}
+
+bool HashIndex::replace_if(std::string_view key, const IndexEntry& expected,
+                           const IndexEntry& replacement) {
+  assert(index_entry_in_range(replacement) && "segment_id < 2^24, offset < 2^40, sequence < 2^48");
+  if (size_ == 0) return false;
+  const Probe found = probe(key, hash_of(key));
+  if (!found.found) return false;
+  PackedEntry& packed = entries_[entry_index_of(slots_[found.slot])];
+  if (packed.unpack() != expected) return false;
+  packed.set_location(replacement);
+  return true;
+}
+
+size_t HashIndex::memory_bytes() const {
+  return sizeof(*this) + capacity_ * sizeof(uint32_t) + entries_.allocated_bytes() +
+         arena_.allocated_bytes();
+}
+
+void HashIndex::clear() {
+  slots_.reset();
+  capacity_ = 0;
+  size_ = 0;
+  size_max_ = 0;
+  index_mask_ = 0;
+  entries_.clear();
+  arena_.clear();
+}
+
+void HashIndex::remove_slot(size_t hole) {
+  size_t slot = hole;
+  for (size_t probes = 0; probes < capacity_; ++probes) {
+    slot = next_slot(slot);
+    const uint32_t value = slots_[slot];
+    if (value == 0) break;
+    // A member may move back into the hole unless its home lies cyclically in (hole, slot]:
+    // then the hole is before its home and moving it would make it unreachable.
+    const size_t home = home_of(hash_of(key_of(entry_index_of(value))));
+    const bool home_after_hole =
+        hole <= slot ? (hole < home && home <= slot) : (hole < home || home <= slot);
+    if (!home_after_hole) {
+      slots_[hole] = value;
+      hole = slot;
+    }
+  }
+  slots_[hole] = 0;
+}
+
+uint32_t HashIndex::append_key(std::string_view key) {
+  std::optional<uint32_t> ref = arena_.append(key);
+  if (!ref.has_value() && arena_.garbage_bytes() > 0) {
+    rebuild_arena();
+    ref = arena_.append(key);
+  }
+  if (!ref.has_value()) abort_arena_full(arena_.live_bytes(), key.size());
+  return *ref;
+}
+
+void HashIndex::rehash(size_t new_capacity) {
+  assert(new_capacity >= kCapacityMin && new_capacity <= kCapacityMax);
+  assert(size_max_for(new_capacity) >= size_);
+  slots_ = std::make_unique<uint32_t[]>(new_capacity);  // zeroed: all empty
+  capacity_ = new_capacity;
+  size_max_ = size_max_for(new_capacity);
+  index_mask_ = static_cast<uint32_t>((uint64_t{1} << std::bit_width(size_max_)) - 1);
+  for (size_t i = 0; i < size_; ++i) {
+    const uint64_t hash = hash_of(key_of(i));
+    size_t slot = home_of(hash);
+    while (slots_[slot] != 0) slot = next_slot(slot);
+    slots_[slot] = make_slot(hash, i);
+  }
+}
+
+void HashIndex::shrink_if_sparse() {
+  if (capacity_ <= kCapacityMin || size_ * 100 >= capacity_ * kShrinkBelowLoadPercent) return;
+  const size_t new_capacity = capacity_for(size_, kShrinkToLoadPercent);
+  if (new_capacity < capacity_) rehash(new_capacity);
+  entries_.release_unused_pages();
+}
+
+void HashIndex::rebuild_arena_if_mostly_garbage() {
+  if (arena_.garbage_bytes() >= kArenaRebuildGarbageBytesMin &&
+      arena_.garbage_bytes() > arena_.live_bytes()) {
+    rebuild_arena();
+  }
+}
+
+void HashIndex::rebuild_arena() {
+  KeyArena rebuilt;
+  for (size_t i = 0; i < size_; ++i) {
+    PackedEntry& packed = entries_[i];
+    // Live keys took less space than the old arena's total, so they fit a fresh one unless the
+    // old one was full to the last page and held almost no garbage.
+    const std::optional<uint32_t> ref =
+        rebuilt.append(arena_.view(packed.key_ref, packed.key_bytes()));
+    if (!ref.has_value()) abort_arena_full(arena_.live_bytes(), packed.key_bytes());
+    packed.key_ref = *ref;
+  }
+  arena_ = std::move(rebuilt);
+}
+
+}  // namespace logkv
