@@ -23,10 +23,10 @@ Status check_options(const Options& options) {
   }
   if (options.segment_bytes_max < kSegmentBytesFloor ||
       options.segment_bytes_max > kSegmentBytesCeiling) {
-    return Status::invalid_argument(
-        "Options::segment_bytes_max is " + std::to_string(options.segment_bytes_max) +
-        "; it must be " + std::to_string(kSegmentBytesFloor) + " to " +
-        std::to_string(kSegmentBytesCeiling));
+    return Status::invalid_argument("Options::segment_bytes_max is " +
+                                    std::to_string(options.segment_bytes_max) + "; it must be " +
+                                    std::to_string(kSegmentBytesFloor) + " to " +
+                                    std::to_string(kSegmentBytesCeiling));
   }
   return Status::ok();
 }
@@ -42,9 +42,9 @@ Status check_key(std::string_view key, const Limits& limits) {
   if (auto bad = first_invalid_utf8_offset(key)) {
     char byte_text[8];
     std::snprintf(byte_text, sizeof byte_text, "0x%02x", static_cast<unsigned char>(key[*bad]));
-    return Status::invalid_argument("key " + printable_key(key) +
-                                    " is not valid UTF-8 (byte " + byte_text + " at offset " +
-                                    std::to_string(*bad) + "); keys must be UTF-8 text");
+    return Status::invalid_argument("key " + printable_key(key) + " is not valid UTF-8 (byte " +
+                                    byte_text + " at offset " + std::to_string(*bad) +
+                                    "); keys must be UTF-8 text");
   }
   return Status::ok();
 }

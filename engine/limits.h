@@ -13,7 +13,7 @@
 namespace logkv {
 
 // Hard ceilings of the on-disk format; Limits may be raised up to these.
-inline constexpr size_t kKeyBytesCeiling = 65535;            // the record's u16 key length
+inline constexpr size_t kKeyBytesCeiling = 65535;              // the record's u16 key length
 inline constexpr size_t kValueBytesCeiling = size_t{1} << 30;  // keeps records < 4 GiB
 inline constexpr uint64_t kSegmentBytesFloor = 4096;
 inline constexpr uint64_t kSegmentBytesCeiling = uint64_t{1} << 30;

@@ -42,8 +42,8 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
     }
 
     Status order_error;
-    const SegmentScan scan = scan_segment(
-        *contents, path, id, is_newest, [&](const ScannedRecord& scanned) {
+    const SegmentScan scan =
+        scan_segment(*contents, path, id, is_newest, [&](const ScannedRecord& scanned) {
           const Record& record = scanned.record;
           if (!order_error.is_ok()) return;
           if (record.sequence <= log.last_sequence) {

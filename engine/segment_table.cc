@@ -9,10 +9,9 @@ SegmentTable::SegmentTable() : slots_(std::make_unique<std::atomic<Segment*>[]>(
 Status SegmentTable::add(std::unique_ptr<Segment> segment) {
   std::atomic<Segment*>& slot = slots_[segment->id % kSlots];
   if (Segment* occupant = slot.load(std::memory_order_relaxed); occupant != nullptr) {
-    return Status::invalid_argument("segment " + std::to_string(segment->id) +
-                                    " cannot be opened while segment " +
-                                    std::to_string(occupant->id) +
-                                    " is live: too many segments; compact the store");
+    return Status::invalid_argument(
+        "segment " + std::to_string(segment->id) + " cannot be opened while segment " +
+        std::to_string(occupant->id) + " is live: too many segments; compact the store");
   }
   Segment* raw = segment.get();
   {

@@ -16,8 +16,7 @@ Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& 
       listing.segment_ids.push_back(*id);
       continue;
     }
-    return Status::invalid_argument("'" + dir + "' is not a logkv store folder: it holds '" +
-                                    name +
+    return Status::invalid_argument("'" + dir + "' is not a logkv store folder: it holds '" + name +
                                     "', which logkv did not write; open an empty or new folder, "
                                     "or move that file away");
   }

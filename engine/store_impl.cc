@@ -15,7 +15,8 @@ Result<std::unique_ptr<Store>> open_store(std::shared_ptr<FileSystem> fs, std::s
   LOGKV_RETURN_IF_ERROR(check_options(options));
   if (path.empty()) return Status::invalid_argument("store path is empty; name a folder");
   auto store = std::make_unique<StoreImpl>(std::move(fs), std::string(path), options);
-  LOGKV_RETURN_IF_ERROR(store->open().with_context("cannot open store '" + std::string(path) + "'"));
+  LOGKV_RETURN_IF_ERROR(
+      store->open().with_context("cannot open store '" + std::string(path) + "'"));
   return std::unique_ptr<Store>(std::move(store));
 }
 

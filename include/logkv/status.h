@@ -50,7 +50,9 @@ class [[nodiscard]] Status {
   Status() = default;  // ok
 
   static Status ok() { return Status(); }
-  static Status not_found(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
+  static Status not_found(std::string message) {
+    return {StatusCode::kNotFound, std::move(message)};
+  }
   static Status invalid_argument(std::string message) {
     return {StatusCode::kInvalidArgument, std::move(message)};
   }
@@ -92,7 +94,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     if (status_.is_ok()) status_ = Status::invalid_argument("Result built from an ok Status");
   }
@@ -118,9 +120,9 @@ class [[nodiscard]] Result {
 }  // namespace logkv
 
 // Returns early from the enclosing function when `expr` (a Status) is not ok.
-#define LOGKV_RETURN_IF_ERROR(expr)             \
-  do {                                          \
-    ::logkv::Status logkv_status_ = (expr);     \
+#define LOGKV_RETURN_IF_ERROR(expr)                   \
+  do {                                                \
+    ::logkv::Status logkv_status_ = (expr);           \
     if (!logkv_status_.is_ok()) return logkv_status_; \
   } while (0)
 

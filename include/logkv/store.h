@@ -33,12 +33,12 @@ namespace logkv {
 
 // A snapshot of a store's counters.
 struct StoreStats {
-  uint64_t keys = 0;             // live keys
-  uint64_t segments = 0;         // segment files, including the active one
-  uint64_t disk_bytes = 0;       // bytes in all segment files
-  uint64_t live_bytes = 0;       // bytes of the newest record of each live key
-  uint64_t index_bytes = 0;      // memory held by the in-memory index
-  uint64_t last_sequence = 0;    // sequence number of the newest record
+  uint64_t keys = 0;                // live keys
+  uint64_t segments = 0;            // segment files, including the active one
+  uint64_t disk_bytes = 0;          // bytes in all segment files
+  uint64_t live_bytes = 0;          // bytes of the newest record of each live key
+  uint64_t index_bytes = 0;         // memory held by the in-memory index
+  uint64_t last_sequence = 0;       // sequence number of the newest record
   uint64_t torn_bytes_dropped = 0;  // bytes of a torn tail cut off when the store was opened
 };
 

@@ -64,8 +64,8 @@ TEST(ConcurrencyTest, MixedWritersAndReadersAgreeWithTheLastAcknowledgedState) {
         if (failures[t].empty()) failures[t] = what;
       };
       for (int op = 0; op < kOpsPerThread && failures[t].empty(); ++op) {
-        const std::string key = "t" + std::to_string(t) + "/" +
-                                std::to_string(random() % kKeysPerThread);
+        const std::string key =
+            "t" + std::to_string(t) + "/" + std::to_string(random() % kKeysPerThread);
         const std::string shared = "shared/" + std::to_string(random() % kSharedKeys);
         switch (random() % 6) {
           case 0:

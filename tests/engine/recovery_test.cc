@@ -106,7 +106,8 @@ TEST_F(RecoveryTest, CorruptionInAnOlderSegmentFailsOpenWithFileAndOffset) {
   options.segment_bytes_max = 4096;
   {
     auto store = open_ok(options);
-    for (int i = 0; i < 100; ++i) ASSERT_TRUE(store->set("k" + std::to_string(i), std::string(100, 'x')).is_ok());
+    for (int i = 0; i < 100; ++i)
+      ASSERT_TRUE(store->set("k" + std::to_string(i), std::string(100, 'x')).is_ok());
     ASSERT_GT(store->stats().segments, 2u);
   }
   std::string bytes = fs_->read_file(segment_path(1)).value();
@@ -220,8 +221,8 @@ TEST_F(RecoveryTest, RandomPowerLossRecoversAPrefixOfTheLog) {
     for (size_t k = durable_ops; k < history.size() && !matched; ++k) {
       matched = history[k] == recovered;
     }
-    ASSERT_TRUE(matched) << "recovered state is not the state after any prefix >= "
-                         << durable_ops << " of " << history.size() - 1 << " operations";
+    ASSERT_TRUE(matched) << "recovered state is not the state after any prefix >= " << durable_ops
+                         << " of " << history.size() - 1 << " operations";
   }
 }
 

@@ -132,15 +132,15 @@ TEST_F(StoreTest, ManySegmentsRollAndRecover) {
   {
     auto store = open(options);
     for (int i = 0; i < 500; ++i) {
-      ASSERT_TRUE(store->set("key" + std::to_string(i % 200), std::string(100, 'a' + i % 26)).is_ok());
+      ASSERT_TRUE(
+          store->set("key" + std::to_string(i % 200), std::string(100, 'a' + i % 26)).is_ok());
     }
     EXPECT_GT(store->stats().segments, 10u);
   }
   auto store = open(options);
   EXPECT_EQ(store->stats().keys, 200u);
   for (int i = 300; i < 500; ++i) {
-    EXPECT_EQ(store->get("key" + std::to_string(i % 200)).value(),
-              std::string(100, 'a' + i % 26));
+    EXPECT_EQ(store->get("key" + std::to_string(i % 200)).value(), std::string(100, 'a' + i % 26));
   }
 }
 

@@ -1,0 +1,196 @@
+#include "fs/posix_file_system.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string_view>
+
+#include "fs/posix_error.h"
+#include "fs/posix_mapped_file.h"
+#include "fs/posix_writable_file.h"
+#include "fs/unique_fd.h"
+
+namespace logkv {
+namespace {
+
+// Enough for any pid printed as decimal text, with room to spare.
+constexpr size_t kLockFilePidBytesMax = 32;
+
+Result<UniqueFd> open_fd(const std::string& path, int flags, std::string_view purpose) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return posix_error("cannot open '" + path + "' " + std::string(purpose), errno);
+  return UniqueFd(fd);
+}
+
+int fsync_retrying_eintr(int fd) {
+  int result;
+  do {
+    result = ::fsync(fd);
+  } while (result != 0 && errno == EINTR);
+  return result;
+}
+
+std::string parent_dir(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+class PosixFileLock final : public FileLock {
+ public:
+  explicit PosixFileLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  // Closing the descriptor would drop the lock too; unlocking first says so explicitly.
+  ~PosixFileLock() override { ::flock(fd_.get(), LOCK_UN); }
+
+ private:
+  UniqueFd fd_;
+};
+
+// The pid written by the lock's holder, or "an unknown process" when the holder has not written
+// it yet (it takes the lock first and writes its pid just after).
+std::string read_lock_holder(int fd) {
+  char text[kLockFilePidBytesMax] = {};
+  const ssize_t got = ::pread(fd, text, sizeof(text) - 1, 0);
+  std::string pid;
+  for (ssize_t i = 0; i < got && text[i] >= '0' && text[i] <= '9'; ++i) pid += text[i];
+  if (pid.empty()) return "an unknown process";
+  if (pid == std::to_string(::getpid())) return "this process (pid " + pid + ")";
+  return "process " + pid;
+}
+
+}  // namespace
+
+std::shared_ptr<FileSystem> posix_file_system() {
+  static const std::shared_ptr<FileSystem> file_system = std::make_shared<PosixFileSystem>();
+  return file_system;
+}
+
+Result<std::unique_ptr<WritableFile>> PosixFileSystem::open_writable(const std::string& path,
+                                                                     OpenMode mode) {
+  return PosixWritableFile::open(path, mode);
+}
+
+Result<std::unique_ptr<RandomAccessFile>> PosixFileSystem::open_random_access(
+    const std::string& path) {
+  return PosixMappedFile::open(path, 0);
+}
+
+Result<std::unique_ptr<RandomAccessFile>> PosixFileSystem::open_mapped(const std::string& path,
+                                                                       uint64_t mapping_bytes_min) {
+  return PosixMappedFile::open(path, mapping_bytes_min);
+}
+
+Result<uint64_t> PosixFileSystem::file_size(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return posix_error("cannot read the size of '" + path + "'", errno);
+  }
+  return static_cast<uint64_t>(info.st_size);
+}
+
+Result<std::vector<std::string>> PosixFileSystem::list_dir(const std::string& dir) {
+  DIR* raw_stream = ::opendir(dir.c_str());
+  if (raw_stream == nullptr) return posix_error("cannot list folder '" + dir + "'", errno);
+  std::unique_ptr<DIR, int (*)(DIR*)> stream(raw_stream, ::closedir);
+  std::vector<std::string> names;
+  while (true) {
+    errno = 0;
+    const dirent* entry = ::readdir(stream.get());
+    if (entry == nullptr) {
+      if (errno != 0) return posix_error("cannot list folder '" + dir + "'", errno);
+      break;
+    }
+    const std::string_view name(entry->d_name);
+    if (name == "." || name == "..") continue;
+    names.emplace_back(name);
+  }
+  return names;
+}
+
+Status PosixFileSystem::create_dirs(const std::string& dir) {
+  if (dir.empty()) return Status::invalid_argument("cannot create a folder with an empty path");
+  // Create every prefix that ends before a '/', then the whole path.
+  for (size_t end = dir.find('/', 1);; end = dir.find('/', end + 1)) {
+    const std::string prefix = dir.substr(0, end);
+    if (!prefix.empty() && prefix.back() != '/' && ::mkdir(prefix.c_str(), 0755) != 0) {
+      const int error_number = errno;
+      struct stat info {};
+      if (error_number != EEXIST) {
+        return posix_error("cannot create folder '" + prefix + "'", error_number);
+      }
+      if (::stat(prefix.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+        return Status::io_error("cannot create folder '" + prefix +
+                                "': a file of that name is in the way; move it elsewhere");
+      }
+    }
+    if (end == std::string::npos) break;
+  }
+  return Status::ok();
+}
+
+Status PosixFileSystem::sync_dir(const std::string& dir) {
+  Result<UniqueFd> fd = open_fd(dir, O_RDONLY | O_DIRECTORY, "to sync it");
+  if (!fd.is_ok()) return fd.status();
+  if (fsync_retrying_eintr(fd->get()) != 0) {
+    return posix_error("cannot sync folder '" + dir + "'", errno);
+  }
+  return Status::ok();
+}
+
+Status PosixFileSystem::rename(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    return posix_error("cannot rename '" + from + "' to '" + to + "'", errno);
+  }
+  return Status::ok();
+}
+
+Status PosixFileSystem::remove(const std::string& path) {
+  if (::unlink(path.c_str()) != 0) return posix_error("cannot remove '" + path + "'", errno);
+  return Status::ok();
+}
+
+Status PosixFileSystem::truncate(const std::string& path, uint64_t size) {
+  Result<UniqueFd> fd = open_fd(path, O_WRONLY, "to truncate it");
+  if (!fd.is_ok()) return fd.status();
+  const std::string what = "cannot truncate '" + path + "' to " + std::to_string(size) + " bytes";
+  int result;
+  do {
+    result = ::ftruncate(fd->get(), static_cast<off_t>(size));
+  } while (result != 0 && errno == EINTR);
+  if (result != 0) return posix_error(what, errno);
+  if (fsync_retrying_eintr(fd->get()) != 0) return posix_error(what + " durably", errno);
+  return Status::ok();
+}
+
+Result<std::unique_ptr<FileLock>> PosixFileSystem::lock(const std::string& path) {
+  Result<UniqueFd> fd = open_fd(path, O_RDWR | O_CREAT, "as a lock file");
+  if (!fd.is_ok()) return fd.status();
+  int result;
+  do {
+    result = ::flock(fd->get(), LOCK_EX | LOCK_NB);
+  } while (result != 0 && errno == EINTR);
+  if (result != 0) {
+    const int error_number = errno;
+    if (error_number != EWOULDBLOCK) return posix_error("cannot lock '" + path + "'", error_number);
+    return Status::locked("store folder '" + parent_dir(path) + "' is in use by " +
+                          read_lock_holder(fd->get()) + " (lock file '" + path +
+                          "'); close the store there first");
+  }
+  // The pid only helps the next opener's error message, so failing to write it is not fatal and
+  // it need not be durable.
+  const std::string pid_line = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd->get(), 0) == 0) {
+    static_cast<void>(::pwrite(fd->get(), pid_line.data(), pid_line.size(), 0));
+  }
+  return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(std::move(*fd)));
+}
+
+}  // namespace logkv

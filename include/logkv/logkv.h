@@ -1,0 +1,141 @@
+/* logkv C API: the store for hosts written in C, Rust or any language with a C FFI.
+ *
+ * It wraps logkv::Store (logkv/store.h) one to one. Conventions shared by every function:
+ *
+ * - Return value: a logkv_status. LOGKV_OK is 0; the other values mirror logkv::StatusCode and
+ *   never change meaning (they are ABI).
+ * - Keys and values are byte buffers with explicit lengths, so a value may hold NUL bytes.
+ *   A NULL pointer is accepted only with length 0. Keys must be UTF-8 (LOGKV_INVALID_ARGUMENT
+ *   otherwise) and within the store's limits (LOGKV_LIMIT_EXCEEDED).
+ * - Errors: when `errmsg` is not NULL, *errmsg is set to NULL on success, or to a one-line,
+ *   NUL-terminated message (what failed, on which key or file, what to do) that the caller
+ *   frees with logkv_free. Its earlier value is overwritten, never freed. Outputs other than
+ *   *errmsg are left unchanged when a call fails.
+ * - Memory: every buffer logkv returns comes from malloc and is released with logkv_free (or
+ *   logkv_free_keys for a key list); the caller owns it.
+ * - Failure: a failed call changes nothing that is stored. After a failed write or sync the
+ *   store refuses further writes (LOGKV_WRITES_STOPPED) until it is closed and opened again.
+ * - Thread-safety: one logkv_store* may be used from many threads at once, except that
+ *   logkv_close must not run concurrently with (or before) any other call on the same handle.
+ * - Durability: with LOGKV_SYNC_ALWAYS (the default) a write that returns LOGKV_OK is on stable
+ *   storage; with LOGKV_SYNC_NEVER a power loss may take back recent writes.
+ * - Process-safety: one process opens a store folder at a time; a second gets LOGKV_LOCKED
+ *   with a message naming the holder's pid.
+ */
+#ifndef LOGKV_LOGKV_H_
+#define LOGKV_LOGKV_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Mirrors logkv::StatusCode; see logkv/status.h for what each means and what to do. */
+typedef enum logkv_status {
+  LOGKV_OK = 0,
+  LOGKV_NOT_FOUND = 1,        /* a store folder or file; a missing key is not an error */
+  LOGKV_INVALID_ARGUMENT = 2, /* bad input (also a NULL pointer where one is required) */
+  LOGKV_LIMIT_EXCEEDED = 3,   /* key or value too large, store full; nothing written */
+  LOGKV_CORRUPTION = 4,
+  LOGKV_IO_ERROR = 5,
+  LOGKV_LOCKED = 6,
+  LOGKV_WRITES_STOPPED = 7,
+  LOGKV_NOT_SUPPORTED = 8,
+  /* Only from the C API: memory for a result could not be allocated. Nothing was changed,
+   * except that a write that had already succeeded stays written (none returns a buffer). */
+  LOGKV_OUT_OF_MEMORY = 64
+} logkv_status;
+
+typedef enum logkv_sync_mode {
+  LOGKV_SYNC_ALWAYS = 0, /* every write is fdatasync'ed before it returns */
+  LOGKV_SYNC_NEVER = 1   /* the operating system decides when data reaches the disk */
+} logkv_sync_mode;
+
+/* Open-time settings; fill with logkv_options_init, then change what you need. */
+typedef struct logkv_options {
+  logkv_sync_mode sync_mode;
+  uint64_t key_bytes_max;     /* default 256 */
+  uint64_t value_bytes_max;   /* default 1048576 */
+  uint64_t keys_max;          /* default 1024 */
+  uint64_t segment_bytes_max; /* default 64 MiB */
+  int create_if_missing;      /* non-zero: create the folder (default 1) */
+  int in_memory;              /* non-zero: keep nothing on disk (default 0) */
+} logkv_options;
+
+/* An open store. Opaque: only pointers to it exist outside logkv. */
+typedef struct logkv_store logkv_store;
+
+/* Fills *options with the defaults of logkv::Options. NULL is a no-op.
+ * Thread-safe; touches no store and cannot fail. */
+void logkv_options_init(logkv_options* options);
+
+/* A stable lower-case name for `status`, e.g. "limit exceeded"; "unknown" for a value that is
+ * not a logkv_status. The string is static: do not free it. Thread-safe; cannot fail. */
+const char* logkv_status_name(logkv_status status);
+
+/* Opens (and with create_if_missing creates) the store in folder `path` (NUL-terminated),
+ * recovering it from its log. `options` may be NULL for the defaults. On LOGKV_OK, *store_out
+ * is a handle to release with logkv_close.
+ * Thread-safe (different threads may open different folders). Durability: recovery keeps
+ * exactly the records that were durable; a torn tail is cut off. On failure *store_out is
+ * unchanged, nothing stored is modified, and the lock is not held: LOGKV_LOCKED (another
+ * opener, named in the message), LOGKV_NOT_FOUND (missing folder without create_if_missing),
+ * LOGKV_CORRUPTION (damaged log, file and offset in the message), LOGKV_INVALID_ARGUMENT. */
+logkv_status logkv_open(const char* path, const logkv_options* options, logkv_store** store_out,
+                        char** errmsg);
+
+/* Looks up `key`. On LOGKV_OK: if the key is stored, *value_out is a malloc'ed copy of its value
+ * (non-NULL even for an empty value) and *value_len_out its length; if it is not stored,
+ * *value_out is NULL and *value_len_out is 0. Free the value with logkv_free.
+ * Thread-safe; sees every write that returned LOGKV_OK before it started. Reads only: on
+ * failure (bad key, I/O error, LOGKV_OUT_OF_MEMORY) the outputs are unchanged. */
+logkv_status logkv_get(logkv_store* store, const char* key, size_t key_len, char** value_out,
+                       size_t* value_len_out, char** errmsg);
+
+/* Stores `value` under `key`, replacing any older value.
+ * Thread-safe; concurrent writers are serialised. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS.
+ * On failure nothing is written: LOGKV_INVALID_ARGUMENT (key not UTF-8), LOGKV_LIMIT_EXCEEDED
+ * (key or value too long, or a new key in a full store; the message names the limit), or
+ * LOGKV_IO_ERROR / LOGKV_WRITES_STOPPED (reopen the store to recover). */
+logkv_status logkv_set(logkv_store* store, const char* key, size_t key_len, const char* value,
+                       size_t value_len, char** errmsg);
+
+/* Removes `key`; LOGKV_OK also when the key was not stored (then nothing is written).
+ * Thread-safe. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS. On failure the key is unchanged. */
+logkv_status logkv_delete(logkv_store* store, const char* key, size_t key_len, char** errmsg);
+
+/* Sets *exists_out to 1 when `key` is stored, else 0, from the in-memory index: the value is
+ * never read. Thread-safe; reads only. On failure *exists_out is unchanged. */
+logkv_status logkv_exists(logkv_store* store, const char* key, size_t key_len, int* exists_out,
+                          char** errmsg);
+
+/* Lists every stored key, in no particular order. On LOGKV_OK, *keys_out is a malloc'ed array of
+ * *count_out malloc'ed keys, each NUL-terminated for convenience; when key_lens_out is not NULL,
+ * *key_lens_out is a malloc'ed array of their lengths (use it if keys may contain NUL). With no
+ * keys, the arrays are NULL and *count_out is 0. Release everything with logkv_free_keys.
+ * Thread-safe; reads only. On failure (including LOGKV_OUT_OF_MEMORY part way) nothing is
+ * returned and nothing is left allocated. */
+logkv_status logkv_keys(logkv_store* store, char*** keys_out, size_t** key_lens_out,
+                        size_t* count_out, char** errmsg);
+
+/* Syncs, releases the folder lock and frees the handle. NULL is a no-op returning LOGKV_OK.
+ * Not thread-safe: no other call may use the handle during or after it. Every write that
+ * returned LOGKV_OK stays durable. On failure (the message says what could not be synced or
+ * closed) the handle is freed all the same and the lock released. */
+logkv_status logkv_close(logkv_store* store, char** errmsg);
+
+/* Frees a buffer returned by logkv (a value or an error message). NULL is a no-op.
+ * Thread-safe; cannot fail. */
+void logkv_free(void* buffer);
+
+/* Frees what logkv_keys returned (`count` as it returned it). `key_lens` may be NULL.
+ * Thread-safe; cannot fail. */
+void logkv_free_keys(char** keys, size_t* key_lens, size_t count);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* LOGKV_LOGKV_H_ */

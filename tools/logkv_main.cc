@@ -1,0 +1,122 @@
+// `logkv`: the command-line tool for a logkv store. Parses the command line and hands each
+// command to kv_commands; see docs/TOOL.md for the commands, their output and exit codes.
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/exit_codes.h"
+#include "tools/kv_commands.h"
+
+namespace {
+
+// Where Spin keeps its state (.spin) holds the embedded default store, so that the tool, the
+// examples and a Spin-style host all find the same data without configuration.
+constexpr const char* kDefaultStorePath = ".spin/logkv/default";
+
+std::string default_store_path() {
+  const char* from_env = std::getenv("LOGKV_STORE");
+  if (from_env != nullptr && *from_env != '\0') return from_env;
+  return kDefaultStorePath;
+}
+
+// CLI11's own numeric checks let "-1" and numbers beyond 2^64 wrap around for unsigned options
+// and print their range as a 300-digit double, so the limits get this plain check.
+const CLI::Validator kPositiveWholeNumber(
+    [](std::string& text) -> std::string {
+      size_t number = 0;
+      const char* end = text.data() + text.size();
+      const auto [stop, error] = std::from_chars(text.data(), end, number);
+      if (error == std::errc() && stop == end && number > 0) return "";
+      if (error == std::errc::result_out_of_range) return "'" + text + "' is too large";
+      return "must be a whole number of at least 1, not '" + text + "'";
+    },
+    "");
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using logkv::tool::ExitCode;
+  using logkv::tool::to_int;
+
+  CLI::App app{"Reads and writes the keys of a logkv store.", "logkv"};
+  app.require_subcommand(1);
+  // Global options may follow the command too (`logkv get KEY --store DIR`).
+  app.fallthrough();
+
+  logkv::tool::StoreSelection selection;
+  app.add_option("--store", selection.path,
+                 "The store's folder. Default: $LOGKV_STORE, else .spin/logkv/default");
+  app.add_option("--key-bytes-max", selection.limits.key_bytes_max,
+                 "Longest key accepted, in bytes")
+      ->check(kPositiveWholeNumber)
+      ->capture_default_str();
+  app.add_option("--value-bytes-max", selection.limits.value_bytes_max,
+                 "Largest value accepted, in bytes")
+      ->check(kPositiveWholeNumber)
+      ->capture_default_str();
+  app.add_option("--keys-max", selection.limits.keys_max, "Most keys the store may hold")
+      ->check(kPositiveWholeNumber)
+      ->capture_default_str();
+
+  std::string key;
+  std::string value;
+
+  CLI::App* set = app.add_subcommand("set", "Store VALUE (or all of standard input) under KEY");
+  set->add_option("KEY", key, "The key (UTF-8)")->required();
+  CLI::Option* value_option =
+      set->add_option("VALUE", value, "The value; omit it to read the bytes from standard input");
+
+  CLI::App* get =
+      app.add_subcommand("get", "Write KEY's value to standard output; exit 1 if absent");
+  get->add_option("KEY", key, "The key")->required();
+
+  CLI::App* del = app.add_subcommand("delete", "Remove KEY (succeeds when it is absent)");
+  del->add_option("KEY", key, "The key")->required();
+
+  CLI::App* exists = app.add_subcommand("exists", "Print true (exit 0) or false (exit 1)");
+  exists->add_option("KEY", key, "The key")->required();
+
+  CLI::App* keys = app.add_subcommand("keys", "Print every key, one per line, sorted");
+  CLI::App* stats = app.add_subcommand("stats", "Print the store's counters, one per line");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help is reported as a "parse error" with exit code 0: CLI11 prints the help text.
+    if (error.get_exit_code() == 0) return app.exit(error);
+    std::string problem = error.what();
+    // CLI11 reports a mistyped command as "a subcommand is required"; name the word instead.
+    const std::vector<std::string> unparsed = app.remaining();
+    if (app.get_subcommands().empty() && !unparsed.empty()) {
+      problem = "unknown command '" + unparsed.front() +
+                "' (commands: set, get, delete, exists, keys, stats)";
+    }
+    std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
+    return to_int(ExitCode::kUsage);
+  }
+
+  if (selection.path.empty()) selection.path = default_store_path();
+  logkv::tool::CommandIo io{std::cin, std::cout, std::cerr};
+
+  ExitCode result = ExitCode::kUsage;
+  if (set->parsed()) {
+    std::optional<std::string> given;
+    if (value_option->count() > 0) given = value;
+    result = logkv::tool::run_set(selection, key, given, io);
+  } else if (get->parsed()) {
+    result = logkv::tool::run_get(selection, key, io);
+  } else if (del->parsed()) {
+    result = logkv::tool::run_delete(selection, key, io);
+  } else if (exists->parsed()) {
+    result = logkv::tool::run_exists(selection, key, io);
+  } else if (keys->parsed()) {
+    result = logkv::tool::run_keys(selection, io);
+  } else if (stats->parsed()) {
+    result = logkv::tool::run_stats(selection, io);
+  }
+  return to_int(result);
+}

@@ -1,0 +1,59 @@
+// scan_segment: verifies a whole segment and walks its records, telling a torn tail (the
+// harmless trace of a crash during an append) from corruption (damage to data that had been
+// durable). The rule is stated in docs/FORMAT.md, "Torn tail or corruption".
+//
+// The store runs this at open on every segment it has to read, the tools run it for `check`.
+//
+// Thread-safety: a pure function over caller-owned memory; visit() runs on the calling thread.
+#ifndef LOGKV_WAL_SEGMENT_SCANNER_H_
+#define LOGKV_WAL_SEGMENT_SCANNER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+#include "logkv/status.h"
+#include "wal/record.h"
+
+namespace logkv {
+
+struct ScannedRecord {
+  Record record;    // key and value point into the scanned contents
+  uint64_t offset;  // where the record starts in the file
+  uint32_t bytes;   // encoded size of the record
+};
+
+struct SegmentScan {
+  // Ok (possibly with a torn tail), or kCorruption naming the file, the byte offset and why.
+  Status status;
+  // Offset just past the last good record (or past the header when there is none, or 0 when
+  // the header itself is missing or bad). On corruption, where the damage starts.
+  uint64_t valid_end = 0;
+  // The size of the scanned contents.
+  uint64_t file_bytes = 0;
+  // True when status is ok and [valid_end, file_bytes) is a torn tail: bytes of an append or
+  // segment creation that never became durable. The caller may cut the file to valid_end.
+  // A newest segment without a complete header (even an empty file) has a torn tail with
+  // valid_end 0: it holds no records, and a header must be written before any append.
+  bool torn_tail = false;
+  // Good records visited.
+  uint64_t records = 0;
+  // Sequence number of the last good record, 0 when there is none.
+  uint64_t last_sequence = 0;
+};
+
+// Scans segment `segment_id`, held whole in `contents`, whose name `file_name` is used in
+// messages. Verifies the header and every record (checksums, strictly increasing sequence
+// numbers, plausible synced offsets) and calls visit() for each good record in file order.
+// Records after the first bad one are never visited, whether the bad bytes are a torn tail or
+// corruption.
+//
+// `is_newest` says whether this is the last segment of the store: only its tail can have been
+// torn by a crash. Every earlier segment was synced in full before the next one was created, so
+// any damage in it is corruption.
+SegmentScan scan_segment(std::string_view contents, std::string_view file_name, uint64_t segment_id,
+                         bool is_newest, const std::function<void(const ScannedRecord&)>& visit);
+
+}  // namespace logkv
+
+#endif  // LOGKV_WAL_SEGMENT_SCANNER_H_
