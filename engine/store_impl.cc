@@ -20,8 +20,18 @@ Result<std::unique_ptr<Store>> open_store(std::shared_ptr<FileSystem> fs, std::s
   return std::unique_ptr<Store>(std::move(store));
 }
 
+namespace {
+// Group commit bounds: enough to amortise one fdatasync over many writers, small enough that a
+// group's buffer stays modest (a group always takes its first request, however large).
+constexpr size_t kGroupRequestsMax = 512;
+constexpr size_t kGroupBytesMax = 4 << 20;
+}  // namespace
+
 StoreImpl::StoreImpl(std::shared_ptr<FileSystem> fs, std::string dir, const Options& options)
-    : fs_(std::move(fs)), dir_(std::move(dir)), options_(options) {}
+    : fs_(std::move(fs)),
+      dir_(std::move(dir)),
+      options_(options),
+      write_queue_(kGroupRequestsMax, kGroupBytesMax) {}
 
 StoreImpl::~StoreImpl() { (void)close(); }
 
@@ -106,31 +116,6 @@ Status StoreImpl::stop_writes(const Status& cause, std::string_view what) {
   return cause.with_context(what);
 }
 
-Status StoreImpl::write_record(RecordType type, std::string_view key, std::string_view value,
-                               IndexEntry* entry) {
-  const uint64_t record_bytes = encoded_record_bytes(key.size(), value.size());
-  if (active_->size() > kSegmentHeaderBytes &&
-      active_->size() + record_bytes > options_.segment_bytes_max) {
-    if (Status rolled = roll_segment(); !rolled.is_ok()) {
-      return stop_writes(rolled, "cannot start a new segment");
-    }
-  }
-  const uint64_t sequence = next_sequence_;
-  Result<uint64_t> offset = active_->append(type, sequence, key, value);
-  if (!offset.is_ok()) return stop_writes(offset.status(), "cannot append to the log");
-  if (options_.sync_mode == SyncMode::kAlways) {
-    if (Status synced = active_->sync(); !synced.is_ok()) {
-      return stop_writes(synced, "cannot sync the log");
-    }
-  }
-  ++next_sequence_;
-  last_sequence_.store(sequence, std::memory_order_relaxed);
-  active_segment_->bytes.store(active_->size(), std::memory_order_relaxed);
-  *entry = IndexEntry{static_cast<uint32_t>(active_->segment_id()), *offset,
-                      static_cast<uint32_t>(record_bytes), sequence};
-  return Status::ok();
-}
-
 Status StoreImpl::check_open() const {
   if (closed_.load(std::memory_order_acquire)) {
     return Status::invalid_argument("store '" + dir_ + "' is closed; open it again");
@@ -182,39 +167,157 @@ Result<std::optional<std::string>> StoreImpl::get(std::string_view key) {
   return std::optional<std::string>(std::move(*value).value());
 }
 
+Status StoreImpl::submit(WriteRequest& request) {
+  return write_queue_.submit(request,
+                             [this](std::span<WriteRequest* const> group) { commit_group(group); });
+}
+
+void StoreImpl::commit_group(std::span<WriteRequest* const> group) {
+  std::lock_guard writer(writer_mutex_);
+  Status blocked = check_open();
+  if (blocked.is_ok()) blocked = write_error_;
+  if (!blocked.is_ok()) {
+    for (WriteRequest* request : group) request->status = blocked;
+    return;
+  }
+  WriteContext context(
+      keys_, options_.limits, next_sequence_,
+      [this](std::string_view key, const IndexEntry& entry) { return read_value(key, entry); });
+  for (size_t i = 0; i < group.size(); ++i) {
+    context.begin_request(i);
+    group[i]->status = group[i]->prepare(context);
+    if (group[i]->status.is_ok()) {
+      context.end_request();
+    } else {
+      context.abort_request();
+    }
+  }
+  const std::vector<StagedRecord>& staged = context.staged();
+  if (staged.empty()) return;
+  std::vector<IndexEntry> entries;
+  if (Status written = append_group(staged, &entries); !written.is_ok()) {
+    // Only the requests that had records to write fail; the others wrote nothing and are done.
+    for (const StagedRecord& record : staged) group[record.request]->status = written;
+    return;
+  }
+  next_sequence_ = context.next_sequence();
+  publish(staged, entries);
+}
+
+Status StoreImpl::append_group(const std::vector<StagedRecord>& staged,
+                               std::vector<IndexEntry>* entries) {
+  uint64_t group_bytes = 0;
+  for (const StagedRecord& record : staged) {
+    group_bytes += encoded_record_bytes(record.key.size(), record.value.size());
+  }
+  // A group never spans segments, so that a batch is always whole inside one segment.
+  if (active_->size() > kSegmentHeaderBytes &&
+      active_->size() + group_bytes > options_.segment_bytes_max) {
+    if (Status rolled = roll_segment(); !rolled.is_ok()) {
+      return stop_writes(rolled, "cannot start a new segment");
+    }
+  }
+  entries->reserve(staged.size());
+  for (const StagedRecord& record : staged) {
+    const uint8_t flags = record.batch_continues ? kRecordFlagBatchContinues : 0;
+    Result<uint64_t> offset =
+        active_->stage(record.type, flags, record.sequence, record.key, record.value);
+    if (!offset.is_ok()) {
+      // Refused before anything reached the file (the limits make this unreachable).
+      active_->discard_staged();
+      return offset.status();
+    }
+    entries->push_back(IndexEntry{
+        static_cast<uint32_t>(active_->segment_id()), *offset,
+        static_cast<uint32_t>(encoded_record_bytes(record.key.size(), record.value.size())),
+        record.sequence});
+  }
+  if (Status committed = active_->commit(options_.sync_mode == SyncMode::kAlways);
+      !committed.is_ok()) {
+    return stop_writes(committed, "cannot write the log");
+  }
+  active_segment_->bytes.store(active_->size(), std::memory_order_relaxed);
+  return Status::ok();
+}
+
+void StoreImpl::publish(const std::vector<StagedRecord>& staged,
+                        const std::vector<IndexEntry>& entries) {
+  for (size_t i = 0; i < staged.size(); ++i) {
+    std::optional<IndexEntry> previous;
+    if (staged[i].type == RecordType::kSet) {
+      previous = keys_.put(staged[i].key, entries[i]);
+      live_bytes_.fetch_add(entries[i].record_bytes, std::memory_order_relaxed);
+    } else {
+      previous = keys_.erase(staged[i].key);
+    }
+    if (previous) live_bytes_.fetch_sub(previous->record_bytes, std::memory_order_relaxed);
+  }
+  last_sequence_.store(staged.back().sequence, std::memory_order_relaxed);
+}
+
+namespace {
+
+// Refuses a new key once the store holds Limits::keys_max keys.
+Status check_room_for(WriteContext& context, std::string_view key) {
+  if (!context.key_state(key).present && context.key_count() >= context.limits().keys_max) {
+    return store_full_error(key, context.key_count(), context.limits());
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Status StoreImpl::set(std::string_view key, std::string_view value) {
   LOGKV_RETURN_IF_ERROR(check_open());
   LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
   LOGKV_RETURN_IF_ERROR(check_value(key, value, options_.limits));
-  std::lock_guard writer(writer_mutex_);
-  LOGKV_RETURN_IF_ERROR(check_open());
-  LOGKV_RETURN_IF_ERROR(write_error_);
-  const bool is_new = !keys_.find_unlocked_by_writer(key).has_value();
-  if (is_new && keys_.size() >= options_.limits.keys_max) {
-    return store_full_error(key, keys_.size(), options_.limits);
-  }
-  IndexEntry entry;
-  LOGKV_RETURN_IF_ERROR(write_record(RecordType::kSet, key, value, &entry));
-  std::optional<IndexEntry> previous = keys_.put(key, entry);
-  live_bytes_.fetch_add(entry.record_bytes, std::memory_order_relaxed);
-  if (previous) live_bytes_.fetch_sub(previous->record_bytes, std::memory_order_relaxed);
-  return Status::ok();
+  WriteRequest request;
+  request.bytes_hint = key.size() + value.size();
+  request.prepare = [&](WriteContext& context) {
+    LOGKV_RETURN_IF_ERROR(check_room_for(context, key));
+    context.stage_set(key, value);
+    return Status::ok();
+  };
+  return submit(request);
 }
 
 Status StoreImpl::del(std::string_view key) {
   LOGKV_RETURN_IF_ERROR(check_open());
   LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
-  std::lock_guard writer(writer_mutex_);
+  WriteRequest request;
+  request.bytes_hint = key.size();
+  request.prepare = [&](WriteContext& context) {
+    // Deleting a missing key writes nothing: there is no older value a tombstone must cover.
+    if (context.key_state(key).present) context.stage_delete(key);
+    return Status::ok();
+  };
+  return submit(request);
+}
+
+Status StoreImpl::write(const WriteBatch& batch) {
   LOGKV_RETURN_IF_ERROR(check_open());
-  LOGKV_RETURN_IF_ERROR(write_error_);
-  // Deleting a missing key writes nothing: there is no older value a tombstone must cover.
-  if (!keys_.find_unlocked_by_writer(key)) return Status::ok();
-  IndexEntry tombstone;
-  LOGKV_RETURN_IF_ERROR(write_record(RecordType::kDelete, key, {}, &tombstone));
-  if (std::optional<IndexEntry> previous = keys_.erase(key)) {
-    live_bytes_.fetch_sub(previous->record_bytes, std::memory_order_relaxed);
+  for (const WriteBatch::Operation& operation : batch.operations()) {
+    LOGKV_RETURN_IF_ERROR(check_key(operation.key, options_.limits));
+    if (operation.kind == WriteBatch::Operation::Kind::kSet) {
+      LOGKV_RETURN_IF_ERROR(check_value(operation.key, operation.value, options_.limits));
+    }
   }
-  return Status::ok();
+  if (batch.empty()) return Status::ok();
+  WriteRequest request;
+  request.bytes_hint = batch.bytes();
+  request.prepare = [&](WriteContext& context) {
+    for (const WriteBatch::Operation& operation : batch.operations()) {
+      if (operation.kind == WriteBatch::Operation::Kind::kSet) {
+        // On refusal the leader drops what this batch staged: all or nothing.
+        LOGKV_RETURN_IF_ERROR(check_room_for(context, operation.key));
+        context.stage_set(operation.key, operation.value);
+      } else if (context.key_state(operation.key).present) {
+        context.stage_delete(operation.key);
+      }
+    }
+    return Status::ok();
+  };
+  return submit(request);
 }
 
 Result<bool> StoreImpl::exists(std::string_view key) {
@@ -237,6 +340,7 @@ StoreStats StoreImpl::stats() {
   stats.index_bytes = keys_.memory_bytes();
   stats.last_sequence = last_sequence_.load(std::memory_order_relaxed);
   stats.torn_bytes_dropped = torn_bytes_dropped_;
+  stats.io_backend = std::string(fs_->io_backend_name());
   return stats;
 }
 

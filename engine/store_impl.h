@@ -1,9 +1,11 @@
 // StoreImpl: the engine behind logkv::Store.
 //
-// Write path: a writer takes writer_mutex_, appends one record to the active segment, syncs it
-// (SyncMode::kAlways), and only then publishes the new location in the key directory. Readers
-// never take writer_mutex_: they find the entry under a shard lock and read the record through
-// the segment's RandomAccessFile (a memory mapping with the POSIX file system), verifying its
+// Write path (group commit): every write is a WriteRequest in write_queue_. The leader of a
+// group prepares each request's records in queue order (WriteContext), appends the whole group
+// to the active segment with one write and, with SyncMode::kAlways, one fdatasync, and only
+// then publishes the new locations in the key directory and releases the writers. Readers
+// never wait for that: they find the entry under a shard lock and read the record through the
+// segment's RandomAccessFile (a memory mapping with the POSIX file system), verifying its
 // checksum, key and sequence before returning the value.
 #ifndef LOGKV_ENGINE_STORE_IMPL_H_
 #define LOGKV_ENGINE_STORE_IMPL_H_
@@ -15,6 +17,8 @@
 
 #include "engine/key_directory.h"
 #include "engine/segment_table.h"
+#include "engine/write_context.h"
+#include "engine/write_queue.h"
 #include "fs/file_system.h"
 #include "logkv/store.h"
 #include "wal/record_format.h"
@@ -37,6 +41,7 @@ class StoreImpl final : public Store {
   Result<std::optional<std::string>> get(std::string_view key) override;
   Status set(std::string_view key, std::string_view value) override;
   Status del(std::string_view key) override;
+  Status write(const WriteBatch& batch) override;
   Result<bool> exists(std::string_view key) override;
   Result<std::vector<std::string>> keys() override;
   StoreStats stats() override;
@@ -44,10 +49,16 @@ class StoreImpl final : public Store {
 
  private:
   Status check_open() const;
-  // Appends one record and, in kAlways mode, syncs it. On success fills `entry` with the
-  // record's location. Requires writer_mutex_.
-  Status write_record(RecordType type, std::string_view key, std::string_view value,
-                      IndexEntry* entry);
+  // Queues `request` for group commit and waits until its group is committed.
+  Status submit(WriteRequest& request);
+  // The leader's work for one group: prepare, append, sync, publish. Sets every status.
+  void commit_group(std::span<WriteRequest* const> group);
+  // Appends the staged records in one write (rolling the segment first when they do not fit)
+  // and, with kAlways, syncs them. Fills `entries` with their locations. Requires
+  // writer_mutex_.
+  Status append_group(const std::vector<StagedRecord>& staged, std::vector<IndexEntry>* entries);
+  // Makes committed records visible: updates the key directory and the byte counters.
+  void publish(const std::vector<StagedRecord>& staged, const std::vector<IndexEntry>& entries);
   // Closes the active segment and starts the next one. Requires writer_mutex_.
   Status roll_segment();
   // Creates segment `id`, durably (header synced, directory synced), and makes it active.
@@ -66,8 +77,9 @@ class StoreImpl final : public Store {
   KeyDirectory keys_;
   SegmentTable segments_;
 
+  WriteQueue write_queue_;
+  // Held by a group's leader while it commits, and by close(); guards what follows.
   std::mutex writer_mutex_;
-  // Guarded by writer_mutex_.
   std::unique_ptr<SegmentWriter> active_;
   Segment* active_segment_ = nullptr;
   uint64_t next_segment_id_ = 1;

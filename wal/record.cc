@@ -48,7 +48,7 @@ void append_encoded_record(const Record& record, std::string* out) {
   store_little_endian(header + kRecordValueLenOffset, static_cast<uint32_t>(record.value.size()));
   store_little_endian(header + kRecordKeyLenOffset, static_cast<uint16_t>(record.key.size()));
   store_little_endian(header + kRecordTypeOffset, static_cast<uint8_t>(record.type));
-  store_little_endian(header + kRecordFlagsOffset, uint8_t{0});
+  store_little_endian(header + kRecordFlagsOffset, record.flags);
   char* payload = header + kRecordHeaderBytes;
   std::copy(record.key.begin(), record.key.end(), payload);
   std::copy(record.value.begin(), record.value.end(), payload + record.key.size());
@@ -74,8 +74,9 @@ DecodedRecord decode_record(std::string_view bytes) {
   if (!is_valid_type_byte(type)) {
     return decode_failure(DecodeStatus::kCorrupt, "invalid record type");
   }
-  if (load_little_endian<uint8_t>(header + kRecordFlagsOffset) != 0) {
-    return decode_failure(DecodeStatus::kCorrupt, "non-zero reserved flags");
+  const auto flags = load_little_endian<uint8_t>(header + kRecordFlagsOffset);
+  if ((flags & ~kRecordFlagsKnown) != 0) {
+    return decode_failure(DecodeStatus::kCorrupt, "unknown record flags");
   }
   const auto sequence = load_little_endian<uint64_t>(header + kRecordSequenceOffset);
   if (sequence < kFirstSequence) {
@@ -107,6 +108,7 @@ DecodedRecord decode_record(std::string_view bytes) {
   decoded.record.synced_offset = load_little_endian<uint32_t>(header + kRecordSyncedOffsetOffset);
   decoded.record.key = whole.substr(kRecordHeaderBytes, key_bytes);
   decoded.record.value = whole.substr(kRecordHeaderBytes + key_bytes, value_bytes);
+  decoded.record.flags = flags;
   decoded.bytes = record_bytes;
   return decoded;
 }

@@ -35,6 +35,8 @@ struct Record {
   uint32_t synced_offset = 0;
   std::string_view key;
   std::string_view value;  // always empty for kDelete
+  // kRecordFlagBatchContinues or 0.
+  uint8_t flags = 0;
 };
 
 // Bytes the encoded record takes: header plus key plus value.

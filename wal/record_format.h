@@ -50,6 +50,11 @@ inline constexpr size_t kRecordHeaderBytes = 28;
 // The record checksum covers [kRecordChecksummedFrom, end of record): everything but itself.
 inline constexpr size_t kRecordChecksummedFrom = kRecordSequenceOffset;
 
+// Flag bits. kRecordFlagBatchContinues: this record belongs to an atomic batch and more records of
+// the batch follow it; the batch's last record has the bit clear and commits the whole batch.
+inline constexpr uint8_t kRecordFlagBatchContinues = 0x01;
+inline constexpr uint8_t kRecordFlagsKnown = kRecordFlagBatchContinues;
+
 static_assert(kRecordSequenceOffset == kRecordChecksumOffset + sizeof(uint64_t));
 static_assert(kRecordSyncedOffsetOffset == kRecordSequenceOffset + sizeof(uint64_t));
 static_assert(kRecordValueLenOffset == kRecordSyncedOffsetOffset + sizeof(uint32_t));

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "wal/endian_coding.h"
 #include "wal/record_format.h"
@@ -127,10 +128,18 @@ SegmentScan scan_segment(std::string_view contents, std::string_view file_name, 
   uint64_t offset = kSegmentHeaderBytes;
   uint32_t previous_synced_offset = 0;
   scan.valid_end = offset;
+  // Records of an atomic batch are visited only once its last record has been read: a batch
+  // cut short by a crash is dropped whole, and the torn tail starts where the batch starts.
+  std::vector<ScannedRecord> batch;
+  uint64_t batch_start = 0;
+  auto cut_at_batch_start = [&] {
+    if (!batch.empty()) scan.valid_end = batch_start;
+  };
   while (offset < contents.size()) {
     const DecodedRecord decoded = decode_record(contents.substr(offset));
     if (decoded.status != DecodeStatus::kOk) {
       settle_bad_bytes(contents, file_name, is_newest, offset, std::string(decoded.reason), &scan);
+      cut_at_batch_start();
       return scan;
     }
     const std::optional<std::string> disorder =
@@ -138,14 +147,37 @@ SegmentScan scan_segment(std::string_view contents, std::string_view file_name, 
     if (disorder.has_value()) {
       scan.status = Status::corruption(std::string(file_name) + ": " + *disorder + " at offset " +
                                        std::to_string(offset) + std::string(kWhatToDo));
+      cut_at_batch_start();
       return scan;
     }
-    visit(ScannedRecord{decoded.record, offset, static_cast<uint32_t>(decoded.bytes)});
-    ++scan.records;
+    const ScannedRecord scanned{decoded.record, offset, static_cast<uint32_t>(decoded.bytes)};
     scan.last_sequence = decoded.record.sequence;
     previous_synced_offset = decoded.record.synced_offset;
     offset += decoded.bytes;
+    if ((decoded.record.flags & kRecordFlagBatchContinues) != 0) {
+      if (batch.empty()) batch_start = scanned.offset;
+      batch.push_back(scanned);
+      continue;
+    }
+    for (const ScannedRecord& member : batch) visit(member);
+    scan.records += batch.size() + 1;
+    batch.clear();
+    visit(scanned);
     scan.valid_end = offset;
+  }
+  if (!batch.empty()) {
+    // Every record is intact but the batch's last one is missing.
+    if (is_newest) {
+      scan.torn_tail = true;
+    } else {
+      scan.status = Status::corruption(
+          std::string(file_name) +
+          ": the segment ends inside the atomic batch that starts at offset " +
+          std::to_string(batch_start) +
+          "; the segment is not the newest, so this is damage, not a torn write" +
+          std::string(kWhatToDo));
+    }
+    scan.valid_end = batch_start;
   }
   return scan;
 }

@@ -62,6 +62,15 @@ Status SegmentWriter::write_header() {
 
 Result<uint64_t> SegmentWriter::append(RecordType type, uint64_t sequence, std::string_view key,
                                        std::string_view value) {
+  discard_staged();
+  Result<uint64_t> offset = stage(type, 0, sequence, key, value);
+  if (!offset.is_ok()) return offset.status();
+  LOGKV_RETURN_IF_ERROR(commit(/*sync=*/false));
+  return offset;
+}
+
+Result<uint64_t> SegmentWriter::stage(RecordType type, uint8_t flags, uint64_t sequence,
+                                      std::string_view key, std::string_view value) {
   LOGKV_RETURN_IF_ERROR(health());
   const std::string where =
       "segment " + file_name_ + ": cannot append record " + std::to_string(sequence) + ": ";
@@ -81,15 +90,19 @@ Result<uint64_t> SegmentWriter::append(RecordType type, uint64_t sequence, std::
   if (type == RecordType::kDelete && !value.empty()) {
     return Status::invalid_argument(where + "a delete record carries no value");
   }
-  if (sequence < kFirstSequence || sequence <= last_sequence_) {
+  if ((flags & ~kRecordFlagsKnown) != 0) {
+    return Status::invalid_argument(where + "unknown record flags");
+  }
+  if (sequence < kFirstSequence || sequence <= staged_last_sequence_) {
     return Status::invalid_argument(where +
                                     "sequence numbers start at 1 and must increase "
                                     "(previous record: " +
-                                    std::to_string(last_sequence_) + ")");
+                                    std::to_string(staged_last_sequence_) + ")");
   }
+  const uint64_t offset = size_ + encode_buffer_.size();
   const uint64_t record_bytes = encoded_record_bytes(key.size(), value.size());
-  if (size_ + record_bytes > kSegmentBytesMax) {
-    return Status::limit_exceeded(where + "the segment holds " + std::to_string(size_) +
+  if (offset + record_bytes > kSegmentBytesMax) {
+    return Status::limit_exceeded(where + "the segment holds " + std::to_string(offset) +
                                   " bytes and would grow past its format limit of " +
                                   std::to_string(kSegmentBytesMax) + "; start a new segment");
   }
@@ -101,17 +114,32 @@ Result<uint64_t> SegmentWriter::append(RecordType type, uint64_t sequence, std::
   record.synced_offset = static_cast<uint32_t>(synced_bytes_);
   record.key = key;
   record.value = value;
-  encode_buffer_.clear();
+  record.flags = flags;
   append_encoded_record(record, &encode_buffer_);
-  assert(encode_buffer_.size() == record_bytes);
-
-  const Status appended = file_->append(encode_buffer_);
-  if (encode_buffer_.capacity() > kEncodeBufferRetainBytes) std::string().swap(encode_buffer_);
-  if (!appended.is_ok()) return break_with(appended, "appending a record to");
-  const uint64_t offset = size_;
-  size_ += record_bytes;
-  last_sequence_ = sequence;
+  assert(encode_buffer_.size() == offset + record_bytes - size_);
+  staged_last_sequence_ = sequence;
   return offset;
+}
+
+void SegmentWriter::discard_staged() {
+  encode_buffer_.clear();
+  staged_last_sequence_ = last_sequence_;
+}
+
+Status SegmentWriter::commit(bool sync) {
+  LOGKV_RETURN_IF_ERROR(health());
+  if (encode_buffer_.empty()) return sync ? this->sync() : Status::ok();
+  const Status written =
+      sync ? file_->append_and_sync(encode_buffer_) : file_->append(encode_buffer_);
+  const uint64_t bytes = encode_buffer_.size();
+  encode_buffer_.clear();
+  if (encode_buffer_.capacity() > kEncodeBufferRetainBytes) std::string().swap(encode_buffer_);
+  if (!written.is_ok())
+    return break_with(written, sync ? "appending and syncing records in" : "appending records to");
+  size_ += bytes;
+  last_sequence_ = staged_last_sequence_;
+  if (sync) synced_bytes_ = size_;
+  return Status::ok();
 }
 
 Status SegmentWriter::sync() {

@@ -51,6 +51,17 @@ class SegmentWriter {
   Result<uint64_t> append(RecordType type, uint64_t sequence, std::string_view key,
                           std::string_view value);
 
+  // Group appends: stage() encodes a record into the writer's buffer (same checks as append(),
+  // nothing reaches the file) and returns the offset it will have; commit() hands everything
+  // staged to the file in ONE append (and, with `sync`, one fdatasync: append_and_sync), so
+  // that a group of records costs one write and one sync. All records of one commit carry the
+  // same synced_offset. A failed commit breaks the writer; discard_staged() drops the buffer.
+  Result<uint64_t> stage(RecordType type, uint8_t flags, uint64_t sequence, std::string_view key,
+                         std::string_view value);
+  Status commit(bool sync);
+  void discard_staged();
+  uint64_t staged_bytes() const { return encode_buffer_.size(); }
+
   // fdatasync. On success synced_bytes() == size().
   Status sync();
 
@@ -74,7 +85,8 @@ class SegmentWriter {
   std::string file_name_;
   uint64_t size_;
   uint64_t synced_bytes_;
-  uint64_t last_sequence_ = 0;
+  uint64_t last_sequence_ = 0;         // of the last committed record
+  uint64_t staged_last_sequence_ = 0;  // of the last staged record (== last_sequence_ if none)
   // The first failure of the file; ok while none happened.
   Status failure_;
   bool closed_ = false;

@@ -31,6 +31,16 @@ struct Limits {
   size_t keys_max = 1024;
 };
 
+// How the write path reaches the disk.
+enum class IoBackend : uint8_t {
+  // io_uring when the kernel and sandbox allow it (checked at open), else pwrite + fdatasync.
+  kAuto,
+  // io_uring or fail the open with kNotSupported saying why.
+  kIoUring,
+  // pwrite + fdatasync.
+  kPwrite,
+};
+
 struct Options {
   SyncMode sync_mode = SyncMode::kAlways;
   Limits limits;
@@ -41,6 +51,7 @@ struct Options {
   bool create_if_missing = true;
   // Keep everything in memory; the path is only a name. Nothing survives close().
   bool in_memory = false;
+  IoBackend io_backend = IoBackend::kAuto;
 };
 
 }  // namespace logkv

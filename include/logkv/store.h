@@ -6,8 +6,12 @@
 // before the call returns.
 //
 // Thread-safety: a Store may be used by many threads at once; readers never wait for the disk
-// of a concurrent writer, and writers are serialised. A write becomes visible to get() only
-// once it is durable, so no reader ever sees a value that a crash could take back.
+// of a concurrent writer. Concurrent writers are committed in groups: one thread appends the
+// records of every waiting writer with one write and makes them durable with one fdatasync
+// (group commit), and each writer returns once the sync covering its record has finished. With
+// kAlways a write becomes visible to get() only once it is durable, so no reader ever sees a
+// value that a crash could take back. The records of one batch become visible one key at a time
+// (a reader may briefly see part of a batch); crash atomicity is all-or-nothing.
 //
 // Process-safety: one process opens a store folder at a time. open() takes an exclusive lock on
 // the folder and fails at once with StatusCode::kLocked (naming the holder's pid) if another
@@ -28,6 +32,7 @@
 
 #include "logkv/options.h"
 #include "logkv/status.h"
+#include "logkv/write_batch.h"
 
 namespace logkv {
 
@@ -40,6 +45,7 @@ struct StoreStats {
   uint64_t index_bytes = 0;         // memory held by the in-memory index
   uint64_t last_sequence = 0;       // sequence number of the newest record
   uint64_t torn_bytes_dropped = 0;  // bytes of a torn tail cut off when the store was opened
+  std::string io_backend;           // "io_uring", "pwrite" or "memory"
 };
 
 class Store {
@@ -68,6 +74,13 @@ class Store {
   // Removes `key`. Deleting a key that is not stored succeeds and writes nothing.
   // Durable on return with kAlways.
   virtual Status del(std::string_view key) = 0;
+
+  // Applies every operation of `batch` atomically: after any crash all of them are present or
+  // none. Durable on return with kAlways. Checked whole before anything is written: if any key
+  // or value breaks a limit, or the batch would take the store past Limits::keys_max at any
+  // point, nothing is written and the error names the offending key. Deletes of missing keys
+  // write nothing. An empty batch succeeds.
+  virtual Status write(const WriteBatch& batch) = 0;
 
   // Whether `key` is stored. Answered from the index; never reads the value.
   virtual Result<bool> exists(std::string_view key) = 0;

@@ -142,10 +142,19 @@ TEST(RecordTest, InvalidTypeIsCorruptEvenWithMatchingChecksum) {
   }
 }
 
-TEST(RecordTest, NonZeroFlagsAreCorruptEvenWithMatchingChecksum) {
+TEST(RecordTest, UnknownFlagsAreCorruptEvenWithMatchingChecksum) {
   std::string bytes = encode({RecordType::kSet, 5, 64, "key", "value"});
   set_record_field_and_reseal(&bytes, 0, kRecordFlagsOffset, uint8_t{0x10});
-  expect_corrupt(bytes, "non-zero reserved flags");
+  expect_corrupt(bytes, "unknown record flags");
+}
+
+TEST(RecordTest, BatchContinuesFlagRoundTrips) {
+  Record record{RecordType::kSet, 9, 64, "key", "value"};
+  record.flags = kRecordFlagBatchContinues;
+  const std::string bytes = encode(record);
+  const DecodedRecord decoded = decode_record(bytes);
+  ASSERT_EQ(decoded.status, DecodeStatus::kOk) << decoded.reason;
+  EXPECT_EQ(decoded.record.flags, kRecordFlagBatchContinues);
 }
 
 TEST(RecordTest, SequenceZeroIsCorruptEvenWithMatchingChecksum) {

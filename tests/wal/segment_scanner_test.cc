@@ -352,3 +352,54 @@ TEST(SegmentScannerTest, SyncedOffsetGoingBackwardsIsCorruption) {
 
 }  // namespace
 }  // namespace logkv
+
+namespace logkv {
+namespace {
+
+TEST(SegmentScannerBatchTest, CompleteBatchIsVisitedWhole) {
+  SegmentBuilder builder(kSegmentId);
+  builder.add(1, 32, "before", "1");
+  builder.add_batch_member(2, 32, "a", "1");
+  builder.add_batch_member(3, 32, "b", "2");
+  builder.add(4, 32, "c", "3");  // the batch's last record commits it
+  const ScanOutcome outcome = scan(builder.contents(), true);
+  expect_clean(outcome, builder.size());
+  EXPECT_EQ(sequences(outcome), (std::vector<uint64_t>{1, 2, 3, 4}));
+}
+
+TEST(SegmentScannerBatchTest, BatchWithoutItsLastRecordIsATornTailFromItsStart) {
+  SegmentBuilder builder(kSegmentId);
+  builder.add(1, 32, "before", "1");
+  const uint64_t batch_start = builder.add_batch_member(2, 32, "a", "1");
+  builder.add_batch_member(3, 32, "b", "2");
+  const ScanOutcome outcome = scan(builder.contents(), true);
+  EXPECT_TRUE(outcome.scan.status.is_ok()) << outcome.scan.status.to_string();
+  EXPECT_TRUE(outcome.scan.torn_tail);
+  EXPECT_EQ(outcome.scan.valid_end, batch_start);
+  EXPECT_EQ(sequences(outcome), (std::vector<uint64_t>{1})) << "no half batch is applied";
+}
+
+TEST(SegmentScannerBatchTest, BatchCutInsideARecordIsTornFromTheBatchStart) {
+  SegmentBuilder builder(kSegmentId);
+  builder.add(1, 32, "before", "1");
+  const uint64_t batch_start = builder.add_batch_member(2, 32, "a", "1");
+  builder.add(3, 32, "b", std::string(100, 'x'));
+  std::string cut = builder.contents().substr(0, builder.size() - 10);
+  const ScanOutcome outcome = scan(cut, true);
+  EXPECT_TRUE(outcome.scan.torn_tail);
+  EXPECT_EQ(outcome.scan.valid_end, batch_start);
+  EXPECT_EQ(sequences(outcome), (std::vector<uint64_t>{1}));
+}
+
+TEST(SegmentScannerBatchTest, OlderSegmentEndingInsideABatchIsCorruption) {
+  SegmentBuilder builder(kSegmentId);
+  builder.add(1, 32, "before", "1");
+  builder.add_batch_member(2, 32, "a", "1");
+  const ScanOutcome outcome = scan(builder.contents(), false);
+  EXPECT_EQ(outcome.scan.status.code(), StatusCode::kCorruption);
+  EXPECT_NE(outcome.scan.status.message().find("inside the atomic batch"), std::string::npos);
+  EXPECT_EQ(sequences(outcome), (std::vector<uint64_t>{1}));
+}
+
+}  // namespace
+}  // namespace logkv

@@ -266,3 +266,45 @@ TEST(SegmentWriterTest, CloseDoesNotSync) {
 
 }  // namespace
 }  // namespace logkv
+
+namespace logkv {
+namespace {
+
+TEST(SegmentWriterGroupTest, StagedRecordsReachTheFileInOneAppend) {
+  auto state = std::make_shared<testing::StringFileState>();
+  SegmentWriter writer(std::make_unique<testing::StringWritableFile>(state), 7, 0);
+  ASSERT_TRUE(writer.write_header().is_ok());
+  ASSERT_TRUE(writer.sync().is_ok());
+  const int appends_before = state->appends;
+  Result<uint64_t> first = writer.stage(RecordType::kSet, kRecordFlagBatchContinues, 1, "a", "1");
+  Result<uint64_t> second = writer.stage(RecordType::kDelete, 0, 2, "b", "");
+  ASSERT_TRUE(first.is_ok() && second.is_ok());
+  EXPECT_EQ(*first, kSegmentHeaderBytes);
+  EXPECT_EQ(*second, kSegmentHeaderBytes + encoded_record_bytes(1, 1));
+  EXPECT_EQ(writer.size(), kSegmentHeaderBytes) << "staging writes nothing";
+  ASSERT_TRUE(writer.commit(/*sync=*/true).is_ok());
+  EXPECT_EQ(state->appends, appends_before + 1);
+  EXPECT_EQ(writer.size(), *second + encoded_record_bytes(1, 0));
+  EXPECT_EQ(writer.synced_bytes(), writer.size());
+
+  const DecodedRecord decoded = decode_record(std::string_view(state->contents).substr(*first));
+  ASSERT_EQ(decoded.status, DecodeStatus::kOk);
+  EXPECT_EQ(decoded.record.flags, kRecordFlagBatchContinues);
+  EXPECT_EQ(decoded.record.synced_offset, kSegmentHeaderBytes);
+}
+
+TEST(SegmentWriterGroupTest, DiscardedRecordsAreNeverWrittenAndSequencesRewind) {
+  auto state = std::make_shared<testing::StringFileState>();
+  SegmentWriter writer(std::make_unique<testing::StringWritableFile>(state), 7, 0);
+  ASSERT_TRUE(writer.write_header().is_ok());
+  ASSERT_TRUE(writer.stage(RecordType::kSet, 0, 5, "a", "1").is_ok());
+  writer.discard_staged();
+  EXPECT_EQ(writer.staged_bytes(), 0u);
+  ASSERT_TRUE(writer.commit(false).is_ok());
+  EXPECT_EQ(state->contents.size(), kSegmentHeaderBytes);
+  EXPECT_TRUE(writer.stage(RecordType::kSet, 0, 5, "a", "1").is_ok())
+      << "a discarded sequence number may be used again";
+}
+
+}  // namespace
+}  // namespace logkv

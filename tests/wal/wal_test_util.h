@@ -81,10 +81,17 @@ class SegmentBuilder {
 
   // Appends an encoded record and returns its offset.
   uint64_t add(uint64_t sequence, uint32_t synced_offset, std::string_view key,
-               std::string_view value, RecordType type = RecordType::kSet) {
+               std::string_view value, RecordType type = RecordType::kSet, uint8_t flags = 0) {
     const uint64_t offset = contents_.size();
-    append_encoded_record(Record{type, sequence, synced_offset, key, value}, &contents_);
+    Record record{type, sequence, synced_offset, key, value};
+    record.flags = flags;
+    append_encoded_record(record, &contents_);
     return offset;
+  }
+  // A record of an atomic batch that more records follow.
+  uint64_t add_batch_member(uint64_t sequence, uint32_t synced_offset, std::string_view key,
+                            std::string_view value) {
+    return add(sequence, synced_offset, key, value, RecordType::kSet, kRecordFlagBatchContinues);
   }
   // Appends bytes that are not a record.
   void add_raw(std::string_view bytes) { contents_.append(bytes); }

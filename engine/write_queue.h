@@ -1,0 +1,69 @@
+// WriteQueue: group commit. Concurrent writers queue up; the writer at the front becomes the
+// leader, takes a bounded group of queued requests, and commits them together (one append, one
+// sync); every request in the group is acknowledged only when that commit has finished.
+//
+// While a leader commits, later writers keep queueing, so the next group gathers during the
+// current group's sync: under load each fdatasync covers many writers.
+//
+// Thread-safety: submit() may be called from any number of threads at once. The commit function
+// runs on one thread at a time (the leader's), never concurrently with itself.
+#ifndef LOGKV_ENGINE_WRITE_QUEUE_H_
+#define LOGKV_ENGINE_WRITE_QUEUE_H_
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <span>
+
+#include "logkv/status.h"
+
+namespace logkv {
+
+class WriteContext;
+
+// One writer's request. Lives on the writer's stack until submit() returns.
+struct WriteRequest {
+  // Called by the leader, in queue order, to turn the request into records (WriteContext shows
+  // the store as all earlier requests leave it). An error fails only this request, which then
+  // writes nothing.
+  std::function<Status(WriteContext&)> prepare;
+  // Bytes the request will append, roughly (keys + values); bounds the group.
+  size_t bytes_hint = 0;
+
+  // Set by the commit before the request is released.
+  Status status;
+
+ private:
+  friend class WriteQueue;
+  bool done_ = false;
+  std::condition_variable wake_;
+};
+
+class WriteQueue {
+ public:
+  // Commits a group: must set every request's status.
+  using CommitFn = std::function<void(std::span<WriteRequest* const> group)>;
+
+  // A group takes at most `group_requests_max` requests and, beyond its first request, at most
+  // `group_bytes_max` bytes.
+  WriteQueue(size_t group_requests_max, size_t group_bytes_max);
+
+  // Blocks until `request` has been committed, by this thread or by another leader, and returns
+  // its status.
+  Status submit(WriteRequest& request, const CommitFn& commit);
+
+  // Requests queued or being committed now (for tests and stats).
+  size_t depth() const;
+
+ private:
+  const size_t group_requests_max_;
+  const size_t group_bytes_max_;
+  mutable std::mutex mutex_;
+  std::deque<WriteRequest*> queue_;  // guarded by mutex_; front() is the current leader
+};
+
+}  // namespace logkv
+
+#endif  // LOGKV_ENGINE_WRITE_QUEUE_H_
