@@ -30,6 +30,12 @@ class WritableFile {
   virtual Status append(std::string_view data) = 0;
   // Makes every appended byte durable (fdatasync). Never retried after a failure.
   virtual Status sync() = 0;
+  // append() then sync(), as one step: a backend that can link the two (io_uring) submits them
+  // together. Same failure rules as append() and sync().
+  virtual Status append_and_sync(std::string_view data) {
+    LOGKV_RETURN_IF_ERROR(append(data));
+    return sync();
+  }
   // Closes the file; unsynced data is not synced by close.
   virtual Status close() = 0;
   // Bytes in the file: what it held when opened plus everything appended.
@@ -84,6 +90,9 @@ class FileSystem {
   // destroyed. Fails at once with kLocked, naming the holder's pid where it is known, if any
   // other holder has it (another process, or another lock in this process).
   virtual Result<std::unique_ptr<FileLock>> lock(const std::string& path) = 0;
+
+  // The I/O backend of the write path, for stats ("pwrite", "io_uring", "memory", ...).
+  virtual std::string_view io_backend_name() const { return "pwrite"; }
 };
 
 // The real file system. Shared by every store that does not ask for another.
