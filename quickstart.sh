@@ -8,13 +8,6 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$repo_root"
 
-# What the build needs on Debian 12. The benchmark peers (librocksdb-dev, libleveldb-dev,
-# liblmdb-dev) are optional and left out to keep this quick.
-packages=(
-  meson ninja-build pkg-config gcc g++
-  libxxhash-dev liburing-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
-)
 build_dir=build
 demo_store=.spin/logkv/default
 logkv="$build_dir/tools/logkv"
@@ -28,28 +21,9 @@ show() {
   "$@"
 }
 
-step "Checking the Debian packages the build needs"
-missing=()
-for package in "${packages[@]}"; do
-  status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
-  [[ "$status" == "install ok installed" ]] || missing+=("$package")
-done
-if ((${#missing[@]} == 0)); then
-  echo "all installed: ${packages[*]}"
-else
-  echo "installing: ${missing[*]}"
-  sudo=()
-  if ((EUID != 0)); then
-    command -v sudo >/dev/null || {
-      echo "quickstart: need root (or sudo) to install: ${missing[*]}" >&2
-      exit 1
-    }
-    sudo=(sudo)
-  fi
-  "${sudo[@]}" apt-get update
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+step "Checking the Debian packages the build needs (installed only when missing)"
+./scripts/install_deps.sh --build
+echo "build dependencies are installed"
 
 step "Configuring $build_dir/ with Meson (only the first time)"
 if [[ -f "$build_dir/meson-private/coredata.dat" ]]; then

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Installs the Debian packages logkv needs to build, test and benchmark. Idempotent: when every
-# package is already installed it does nothing (and needs no network).
+# Installs the Debian packages logkv needs. Idempotent: when every package is already installed
+# it does nothing (and needs no network); otherwise it runs apt-get update, then installs.
+#
+#   scripts/install_deps.sh             build, tests, benchmarks with every peer engine
+#   scripts/install_deps.sh --build     only what building the library, tool and tests needs
+#   scripts/install_deps.sh --with-clang   everything, plus clang for libFuzzer builds
 set -euo pipefail
 
 packages=(
-  g++ meson ninja-build pkg-config python3
+  g++ gcc meson ninja-build pkg-config python3
   libxxhash-dev liburing-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  # Peers of the benchmark harness (optional for the library, required for ./test.sh's
-  # benchmark smoke test to cover them) and the chart script.
-  libsqlite3-dev librocksdb-dev libleveldb-dev liblmdb-dev python3-matplotlib
+  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
 )
-if [[ "${1:-}" == "--with-clang" ]]; then
-  packages+=(clang libclang-rt-14-dev)
-fi
+case "${1:-}" in
+  --build) ;;
+  ""|--with-clang)
+    # Peers of the benchmark harness and the chart script.
+    packages+=(librocksdb-dev libleveldb-dev liblmdb-dev python3-matplotlib)
+    [[ "${1:-}" == "--with-clang" ]] && packages+=(clang libclang-rt-14-dev)
+    ;;
+  *) echo "install_deps: unknown argument '$1' (expected --build or --with-clang)" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
