@@ -21,6 +21,12 @@ Status check_options(const Options& options) {
   if (limits.keys_max == 0) {
     return Status::invalid_argument("Limits::keys_max is 0; a store must be allowed one key");
   }
+  if (options.sync_mode == SyncMode::kInterval &&
+      (options.sync_interval_ms == 0 || options.sync_interval_ms > 60000)) {
+    return Status::invalid_argument("Options::sync_interval_ms is " +
+                                    std::to_string(options.sync_interval_ms) +
+                                    "; it must be 1 to 60000 with SyncMode::kInterval");
+  }
   if (options.segment_bytes_max < kSegmentBytesFloor ||
       options.segment_bytes_max > kSegmentBytesCeiling) {
     return Status::invalid_argument("Options::segment_bytes_max is " +

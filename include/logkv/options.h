@@ -16,6 +16,12 @@ enum class SyncMode : uint8_t {
   // (the data is in the kernel's page cache), but a power loss or kernel crash can lose any
   // write since the last sync; what survives is still a prefix of the log, never a torn record.
   kNever,
+  // A background thread syncs the log every Options::sync_interval_ms. Writes return once the
+  // record is in the operating system's page cache (and are visible to readers at once). A
+  // process crash loses nothing; a power loss or kernel crash loses at most the writes of the
+  // last interval (plus the time one fdatasync takes), and what survives is a prefix of the
+  // log: never a torn record, never half a batch.
+  kInterval,
 };
 
 // Capacity limits. The defaults are exactly the capacities Spin documents for every key-value
@@ -43,7 +49,14 @@ enum class IoBackend : uint8_t {
 
 struct Options {
   SyncMode sync_mode = SyncMode::kAlways;
+  // With SyncMode::kInterval: time between background syncs. 1 to 60,000.
+  uint32_t sync_interval_ms = 100;
   Limits limits;
+  // Most bytes one query may return: keys() and list_keys() count the keys' bytes, get_many()
+  // the requested keys' and found values' bytes. A larger result fails with kLimitExceeded and a
+  // message containing "query result exceeds limit" (Spin's cap and wording). Default 128 MiB,
+  // as in Spin.
+  uint64_t result_bytes_max = 128ull << 20;
   // The active segment is closed and a new one started once it holds this many bytes. A record
   // larger than this still fits: a segment always takes at least one record. 4 KiB to 1 GiB.
   uint64_t segment_bytes_max = 64ull << 20;

@@ -3,10 +3,12 @@
 // log is reported with its file and offset instead of being taken for the end of the log.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/store_impl.h"
@@ -224,6 +226,41 @@ TEST_F(RecoveryTest, RandomPowerLossRecoversAPrefixOfTheLog) {
     ASSERT_TRUE(matched) << "recovered state is not the state after any prefix >= " << durable_ops
                          << " of " << history.size() - 1 << " operations";
   }
+}
+
+}  // namespace
+}  // namespace logkv
+
+namespace logkv {
+namespace {
+
+// kInterval: a background thread syncs; once it has, a power loss keeps the write.
+TEST_F(RecoveryTest, IntervalModeSyncsInTheBackground) {
+  Options options;
+  options.sync_mode = SyncMode::kInterval;
+  options.sync_interval_ms = 1;
+  {
+    auto store = open_ok(options);
+    ASSERT_TRUE(store->set("k", "v").is_ok());
+    EXPECT_EQ(store->get("k").value(), "v") << "visible before it is durable";
+    // Wait (bounded) for the background sync; the write itself did not sync.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (fs_->unsynced_bytes() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    ASSERT_EQ(fs_->unsynced_bytes(), 0u) << "no background sync within 20 s";
+    fs_->simulate_power_loss(5, PowerLossMode::kDropUnsynced);
+  }
+  EXPECT_EQ(contents(*open_ok(options)), (Model{{"k", "v"}}));
+}
+
+TEST_F(RecoveryTest, IntervalModeOutOfRangeIsRefused) {
+  Options options;
+  options.sync_mode = SyncMode::kInterval;
+  options.sync_interval_ms = 0;
+  Result<std::unique_ptr<Store>> store = open(options);
+  ASSERT_FALSE(store.is_ok());
+  EXPECT_NE(store.status().message().find("sync_interval_ms"), std::string::npos);
 }
 
 }  // namespace
