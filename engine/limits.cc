@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "engine/key_directory.h"
 #include "engine/utf8.h"
 
 namespace logkv {
@@ -17,6 +18,14 @@ Status check_options(const Options& options) {
     return Status::invalid_argument("Limits::value_bytes_max is " +
                                     std::to_string(limits.value_bytes_max) +
                                     "; it must be at most " + std::to_string(kValueBytesCeiling));
+  }
+  // Each of the key directory's shards keeps its keys in an arena of at most
+  // HashIndex::kKeyBytesTotalMax bytes; half the total leaves room for uneven shards.
+  const uint64_t key_bytes_total_max = KeyDirectory::kShards * HashIndex::kKeyBytesTotalMax / 2;
+  if (limits.keys_max > key_bytes_total_max / limits.key_bytes_max) {
+    return Status::invalid_argument(
+        "Limits::keys_max x Limits::key_bytes_max is more than the in-memory index can hold (" +
+        std::to_string(key_bytes_total_max >> 30) + " GiB of keys); lower one of them");
   }
   if (limits.keys_max == 0) {
     return Status::invalid_argument("Limits::keys_max is 0; a store must be allowed one key");

@@ -147,6 +147,12 @@ TEST_F(LimitsTest, OutOfRangeOptionsAreRefusedAtOpen) {
   EXPECT_NE(store.status().message().find("key_bytes_max"), std::string::npos);
 
   options = Options();
+  options.limits.keys_max = size_t{1} << 40;  // more keys than the index could ever hold
+  store = Store::open(dir_.path() + "/store", options);
+  ASSERT_FALSE(store.is_ok());
+  EXPECT_NE(store.status().message().find("keys_max"), std::string::npos);
+
+  options = Options();
   options.segment_bytes_max = 100;
   store = Store::open(dir_.path() + "/store", options);
   ASSERT_FALSE(store.is_ok());
