@@ -1,0 +1,66 @@
+// What one run of logkv-bench measures and how big each workload is.
+//
+// Thread-safety: a BenchConfig is built once by parse_flags() and only read afterwards.
+#ifndef LOGKV_BENCH_BENCH_CONFIG_H_
+#define LOGKV_BENCH_BENCH_CONFIG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logkv/status.h"
+
+namespace logkv::bench {
+
+// Sizes of the workloads. The full sizes finish in a few minutes on a 2-core VM; the quick
+// ones in seconds, enough to prove that every workload runs on every engine.
+struct WorkloadSizes {
+  uint64_t keys = 1024;  // Spin's per-store capacity
+  size_t value_bytes = 100;
+  // Timed rows run in `rounds` rounds, each engine once per round in a rotating order, and the
+  // median round is reported: on a shared machine the disk's flush latency drifts over minutes,
+  // and rounds spread that drift over all engines instead of punishing whoever ran during it.
+  int rounds = 3;
+  double write_seconds = 1;   // per round of a timed write loop
+  double read_seconds = 0.7;  // per round of a timed read loop
+  std::vector<unsigned> writer_threads = {4, 16};
+  std::vector<unsigned> reader_threads = {1, 2};
+  uint64_t large_value_keys = 16;
+  size_t large_value_bytes = size_t{1} << 20;
+  uint64_t open_keys_large = 1'000'000;
+  int open_repeats = 5;
+  // A fixed count, so that every engine's space figure is taken after the same writes.
+  uint64_t overwrite_ops = 4096;
+  int overwrite_samples = 16;
+  uint64_t memory_keys = 1'000'000;
+};
+
+WorkloadSizes full_sizes();
+WorkloadSizes quick_sizes();
+
+struct BenchConfig {
+  bool quick = false;
+  WorkloadSizes sizes;
+  std::vector<std::string> workloads;  // empty: all
+  std::vector<std::string> engines;    // empty: all available
+  std::string dir;                     // scratch stores are made in a fresh folder under it
+  std::string json_path;               // empty: no JSON
+  uint64_t seed = 0;
+  int rounds_override = 0;  // --rounds; 0 keeps the mode's default
+  bool list_only = false;   // --list: print workloads and engines, run nothing
+  bool help = false;
+  std::string command_line;
+};
+
+// Parses the command line (without argv[0]). LOGKV_TEST_SEED, when set, overrides the default
+// seed; --seed overrides both.
+Result<BenchConfig> parse_flags(const std::vector<std::string>& args);
+
+// The usage text printed by --help.
+std::string usage_text();
+
+}  // namespace logkv::bench
+
+#endif  // LOGKV_BENCH_BENCH_CONFIG_H_

@@ -1,0 +1,126 @@
+// EngineAdapter: the one interface through which the benchmark drives every storage engine.
+//
+// Each engine (logkv, SQLite as Spin uses it, RocksDB, ...) gets an adapter that maps the
+// Spin key-value operations onto the engine. Workloads only see this interface, so a workload
+// runs unchanged against every engine that has the capabilities it needs, and an engine that
+// lacks one gets an "n/a" row instead of an invented figure.
+//
+// Optional operations (increment, and those added by later issues) have default
+// implementations that return kNotSupported; an adapter that overrides one also sets the
+// matching flag in Capabilities so that workloads can decide up front which rows apply.
+//
+// Thread-safety: after open() returns, every operation may be called from many threads at once.
+// Adapters of engines that are not safe for concurrent use serialise calls with a mutex and
+// say so in Capabilities (writes_serialised_by_adapter / reads_serialised_by_adapter), which
+// the report prints next to their figures. open() and close() are called by one thread while
+// no other call is running.
+//
+// Durability: with OpenParams::durable set (every timed phase), an acknowledged set()/del() is
+// on stable storage when the call returns, using the engine's own durable setting.
+#ifndef LOGKV_BENCH_ENGINE_ADAPTER_H_
+#define LOGKV_BENCH_ENGINE_ADAPTER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "logkv/status.h"
+
+namespace logkv::bench {
+
+// What an engine can do beyond set(). Workloads consult these before running a row.
+struct Capabilities {
+  bool point_reads = true;        // get() and exists()
+  bool listing = true;            // keys()
+  bool reopen = true;             // data survives close(); open() of the same folder finds it
+  bool native_increment = false;  // increment() is one atomic engine operation
+  // The engine keeps its whole index in process memory, so resident-set growth per key is
+  // a meaningful figure (for engines that page an on-disk index it measures their caches).
+  bool in_memory_index = false;
+  bool writes_serialised_by_adapter = false;  // the adapter holds a mutex around writes
+  bool reads_serialised_by_adapter = false;   // the adapter holds a mutex around reads
+};
+
+// Static facts about an engine, printed in the report and stored in the JSON.
+struct EngineInfo {
+  std::string name;      // short name used by --engines, e.g. "sqlite-spin"
+  std::string settings;  // the durable configuration the engine runs with, one line
+  std::string version;   // library version, when the library reports one
+  Capabilities capabilities;
+};
+
+// How a workload wants a store opened.
+struct OpenParams {
+  // A folder that belongs to this adapter alone. It exists and may be empty; the adapter keeps
+  // every file it writes inside it.
+  std::string dir;
+  // True for every timed phase: the engine's durable setting. False only while a workload
+  // loads data it does not time; the adapter may then skip syncs.
+  bool durable = true;
+  // How many keys the workload will store at most, and the largest value. Engines with
+  // capacity limits raise them to fit; others ignore these.
+  uint64_t keys_max = 1024;
+  uint64_t value_bytes_max = 100;
+};
+
+// Figures only some engines report about themselves.
+struct EngineStats {
+  uint64_t keys = 0;
+  uint64_t disk_bytes = 0;
+  uint64_t live_bytes = 0;
+  uint64_t index_bytes = 0;
+};
+
+// Produces the i-th key and value of a bulk load. The views must stay valid until the next
+// call of the source.
+using KeyValueSource =
+    std::function<void(uint64_t i, std::string_view& key, std::string_view& value)>;
+
+class EngineAdapter {
+ public:
+  EngineAdapter() = default;
+  EngineAdapter(const EngineAdapter&) = delete;
+  EngineAdapter& operator=(const EngineAdapter&) = delete;
+  // Closes the store if it is still open; errors are dropped (call close() to see them).
+  virtual ~EngineAdapter() = default;
+
+  virtual EngineInfo info() const = 0;
+
+  // Opens (creating when empty) the store in params.dir. An adapter is opened at most once at
+  // a time; after close() it may be opened again, on the same folder or another.
+  virtual Status open(const OpenParams& params) = 0;
+  virtual Status close() = 0;
+
+  virtual Status set(std::string_view key, std::string_view value) = 0;
+  // The value of `key`, or an empty optional when it is not stored.
+  virtual Result<std::optional<std::string>> get(std::string_view key);
+  virtual Status del(std::string_view key);
+  virtual Result<bool> exists(std::string_view key);
+  virtual Result<std::vector<std::string>> keys();
+
+  // Adds `delta` to the counter under `key` (a missing key counts as 0) and returns the new
+  // value, atomically. Only when Capabilities::native_increment.
+  virtual Result<int64_t> increment(std::string_view key, int64_t delta);
+
+  // Stores `count` pairs from `source`. Untimed: used to prepare a store before a measurement.
+  // The default calls set() for each pair; adapters override it to use the engine's cheapest
+  // correct way (transactions, batches).
+  virtual Status bulk_load(uint64_t count, const KeyValueSource& source);
+
+  // The engine's own counters, when it reports them.
+  virtual std::optional<EngineStats> stats();
+};
+
+// Creates adapters of one engine. Every workload row gets a fresh adapter.
+struct EngineFactory {
+  std::string name;
+  std::function<std::unique_ptr<EngineAdapter>()> make;
+};
+
+}  // namespace logkv::bench
+
+#endif  // LOGKV_BENCH_ENGINE_ADAPTER_H_
