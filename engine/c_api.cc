@@ -1,33 +1,29 @@
-// The C API (logkv/logkv.h) over logkv::Store.
-//
-// Nothing may unwind through an extern "C" frame, so every entry point runs its body inside
-// `guarded`, which turns an exception (in practice std::bad_alloc from copying keys or values)
-// into a status and a message.
+// The C API (logkv/logkv.h) over logkv::Store: opening, single-key calls and key lists. The
+// multi-key, counter, compare-and-swap and paging calls are in c_api_ops.cc.
 #include <cstdlib>
-#include <cstring>
-#include <exception>
 #include <limits>
 #include <memory>
-#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "engine/c_api_support.h"
 #include "logkv/logkv.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
 #include "logkv/store.h"
 
-struct logkv_store {
-  std::unique_ptr<logkv::Store> store;
-};
-
 namespace {
 
 using logkv::Status;
 using logkv::StatusCode;
+using logkv::c_api::bytes_of;
+using logkv::c_api::check_handle_and_key;
+using logkv::c_api::fail;
+using logkv::c_api::guarded;
+using logkv::c_api::malloc_copy;
 
 // The C values are ABI: pin them to the C++ codes they mirror.
 static_assert(LOGKV_OK == static_cast<int>(StatusCode::kOk));
@@ -41,60 +37,6 @@ static_assert(LOGKV_WRITES_STOPPED == static_cast<int>(StatusCode::kWritesStoppe
 static_assert(LOGKV_NOT_SUPPORTED == static_cast<int>(StatusCode::kNotSupported));
 static_assert(LOGKV_SYNC_ALWAYS == static_cast<int>(logkv::SyncMode::kAlways));
 static_assert(LOGKV_SYNC_NEVER == static_cast<int>(logkv::SyncMode::kNever));
-
-// A malloc'ed, NUL-terminated copy; NULL when memory is short (the caller then reports without
-// a message rather than failing twice).
-char* malloc_copy(std::string_view bytes) {
-  auto* copy = static_cast<char*>(std::malloc(bytes.size() + 1));
-  if (copy == nullptr) return nullptr;
-  if (!bytes.empty()) std::memcpy(copy, bytes.data(), bytes.size());
-  copy[bytes.size()] = '\0';
-  return copy;
-}
-
-logkv_status fail(logkv_status code, std::string_view message, char** errmsg) {
-  if (errmsg != nullptr) *errmsg = malloc_copy(message);
-  return code;
-}
-
-logkv_status fail(const Status& status, char** errmsg) {
-  return fail(static_cast<logkv_status>(status.code()), status.to_string(), errmsg);
-}
-
-template <typename Body>
-logkv_status guarded(char** errmsg, Body&& body) noexcept {
-  if (errmsg != nullptr) *errmsg = nullptr;
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return fail(LOGKV_OUT_OF_MEMORY, "out of memory: nothing was changed", errmsg);
-  } catch (const std::exception& error) {
-    return fail(LOGKV_IO_ERROR, std::string("unexpected failure inside logkv: ") + error.what(),
-                errmsg);
-  } catch (...) {
-    return fail(LOGKV_IO_ERROR, "unexpected failure inside logkv", errmsg);
-  }
-}
-
-// Checks the pointer/length pairs every key-taking call receives.
-std::optional<logkv_status> check_handle_and_key(const logkv_store* store, const char* key,
-                                                 size_t key_len, const char* function,
-                                                 char** errmsg) {
-  if (store == nullptr || store->store == nullptr) {
-    return fail(LOGKV_INVALID_ARGUMENT, std::string(function) + ": the store handle is NULL",
-                errmsg);
-  }
-  if (key == nullptr && key_len != 0) {
-    return fail(LOGKV_INVALID_ARGUMENT,
-                std::string(function) + ": key is NULL but key_len is " + std::to_string(key_len),
-                errmsg);
-  }
-  return std::nullopt;
-}
-
-std::string_view bytes_of(const char* data, size_t length) {
-  return length == 0 ? std::string_view() : std::string_view(data, length);
-}
 
 // logkv_options -> logkv::Options, refusing values that the C++ types cannot hold.
 std::optional<logkv_status> convert_options(const logkv_options& in, logkv::Options& out,

@@ -54,6 +54,13 @@ std::optional<IndexEntry> KeyDirectory::erase(std::string_view key) {
   return previous;
 }
 
+bool KeyDirectory::replace_if(std::string_view key, const IndexEntry& expected,
+                              const IndexEntry& replacement) {
+  Shard& shard = shard_for(key);
+  std::unique_lock lock(shard.mutex);
+  return shard.index.replace_if(key, expected, replacement);
+}
+
 size_t KeyDirectory::memory_bytes() const {
   size_t bytes = sizeof(*this);
   for (const Shard& shard : shards_) {

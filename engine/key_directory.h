@@ -51,10 +51,25 @@ class KeyDirectory {
   // Mutations (writer only). Return the entry replaced or removed, if any.
   std::optional<IndexEntry> put(std::string_view key, const IndexEntry& entry);
   std::optional<IndexEntry> erase(std::string_view key);
+  // Compaction's swap: replaces the key's entry with `replacement` only if it still equals
+  // `expected` (a concurrent overwrite or delete wins), under the shard's lock, so that a reader
+  // sees either entry whole. Returns whether it replaced. Writer only, like put().
+  bool replace_if(std::string_view key, const IndexEntry& expected, const IndexEntry& replacement);
 
   size_t size() const { return size_.load(std::memory_order_relaxed); }
   size_t memory_bytes() const;
   std::vector<std::string> keys() const;
+
+  // Calls fn(std::string_view key) for every key, one shard at a time under that shard's shared
+  // lock, in no particular order. A key that is present throughout is visited exactly once; one
+  // added or removed meanwhile may or may not be. `fn` must not call into the directory.
+  template <typename Fn>
+  void for_each_key(Fn&& fn) const {
+    for (const Shard& shard : shards_) {
+      std::shared_lock lock(shard.mutex);
+      shard.index.for_each([&fn](std::string_view key, const IndexEntry&) { fn(key); });
+    }
+  }
 
  private:
   struct alignas(64) Shard {

@@ -1,7 +1,13 @@
 #include "engine/recovery.h"
 
+#include <algorithm>
+#include <unordered_map>
+
+#include "compaction/file_names.h"
+#include "compaction/hint_io.h"
 #include "wal/record_format.h"
 #include "wal/segment_file_name.h"
+#include "wal/segment_header.h"
 #include "wal/segment_scanner.h"
 
 namespace logkv {
@@ -16,11 +22,92 @@ Result<std::string_view> read_whole(const RandomAccessFile& file, uint64_t bytes
   return file.read(0, bytes, scratch.get());
 }
 
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
+// Builds the key directory from records met in any segment order: per key, the record with the
+// highest sequence wins, a delete included. A tie (the same record in a compaction's output and
+// in an input a crash left behind) goes to the segment met later, the higher id.
+class NewestRecordWins {
+ public:
+  explicit NewestRecordWins(KeyDirectory& keys) : keys_(keys) {}
+
+  void apply_set(std::string_view key, const IndexEntry& entry) {
+    note_sequence(entry.sequence);
+    const std::optional<IndexEntry> existing = keys_.find_unlocked_by_writer(key);
+    if (existing && existing->sequence > entry.sequence) return;
+    if (!existing && !deleted_.empty()) {
+      auto it = deleted_.find(key);
+      if (it != deleted_.end() && it->second > entry.sequence) return;
+    }
+    if (const std::optional<IndexEntry> replaced = keys_.put(key, entry)) forget(*replaced);
+    live_by_segment_[entry.segment_id] += entry.record_bytes;
+    live_bytes_ += entry.record_bytes;
+  }
+
+  void apply_delete(std::string_view key, uint64_t sequence) {
+    note_sequence(sequence);
+    const std::optional<IndexEntry> existing = keys_.find_unlocked_by_writer(key);
+    if (existing && existing->sequence > sequence) return;
+    if (existing) forget(*keys_.erase(key));
+    // Remembered because a segment met later may hold an older value of the key.
+    auto [it, inserted] = deleted_.try_emplace(std::string(key), sequence);
+    if (!inserted) it->second = std::max(it->second, sequence);
+  }
+
+  uint64_t last_sequence() const { return last_sequence_; }
+  uint64_t live_bytes() const { return live_bytes_; }
+  uint64_t live_bytes_of(uint64_t segment_id) const {
+    auto it = live_by_segment_.find(segment_id);
+    return it == live_by_segment_.end() ? 0 : it->second;
+  }
+
+ private:
+  void note_sequence(uint64_t sequence) { last_sequence_ = std::max(last_sequence_, sequence); }
+  void forget(const IndexEntry& replaced) {
+    live_by_segment_[replaced.segment_id] -= replaced.record_bytes;
+    live_bytes_ -= replaced.record_bytes;
+  }
+
+  KeyDirectory& keys_;
+  std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>> deleted_;
+  std::unordered_map<uint64_t, uint64_t> live_by_segment_;
+  uint64_t live_bytes_ = 0;
+  uint64_t last_sequence_ = 0;
+};
+
+// Applies the hint file of immutable segment `id` (`file_bytes` long) and returns the hint
+// file's size; otherwise why it could not be used, before anything was applied.
+Result<uint64_t> apply_hint(FileSystem& fs, const std::string& dir, uint64_t id,
+                            const RandomAccessFile& file, uint64_t file_bytes,
+                            NewestRecordWins& builder) {
+  Result<LoadedHint> loaded = load_hint_file(fs, dir, id, file_bytes);
+  if (!loaded.is_ok()) return loaded.status();
+  // The hint is only worth something next to the segment it describes.
+  char header[kSegmentHeaderBytes];
+  Result<std::string_view> header_bytes = file.read(0, kSegmentHeaderBytes, header);
+  if (!header_bytes.is_ok()) return header_bytes.status();
+  LOGKV_RETURN_IF_ERROR(check_segment_header(*header_bytes, id, segment_file_name(id)));
+  for (const HintEntry& entry : loaded->hint.entries) {
+    if (entry.type == RecordType::kSet) {
+      builder.apply_set(entry.key, IndexEntry{static_cast<uint32_t>(id), entry.offset,
+                                              entry.record_bytes, entry.sequence});
+    } else {
+      builder.apply_delete(entry.key, entry.sequence);
+    }
+  }
+  return static_cast<uint64_t>(loaded->file.bytes.size());
+}
+
 }  // namespace
 
 Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const std::vector<uint64_t>& segment_ids, KeyDirectory& keys) {
+                                 const StoreFolderListing& listing, KeyDirectory& keys) {
   RecoveredLog log;
+  NewestRecordWins builder(keys);
+  const std::vector<uint64_t>& segment_ids = listing.segment_ids;
   std::unique_ptr<char[]> scratch;
   for (size_t i = 0; i < segment_ids.size(); ++i) {
     const uint64_t id = segment_ids[i];
@@ -33,53 +120,69 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
     if (!file.is_ok()) return file.status();
     Result<uint64_t> file_bytes = (*file)->size();
     if (!file_bytes.is_ok()) return file_bytes.status();
-    Result<std::string_view> contents = read_whole(**file, *file_bytes, scratch);
-    if (!contents.is_ok()) return contents.status();
-    if (contents->size() != *file_bytes) {
-      return Status::io_error("short read of '" + path + "': got " +
-                              std::to_string(contents->size()) + " of " +
-                              std::to_string(*file_bytes) + " bytes");
-    }
 
-    Status order_error;
-    const SegmentScan scan =
-        scan_segment(*contents, path, id, is_newest, [&](const ScannedRecord& scanned) {
-          const Record& record = scanned.record;
-          if (!order_error.is_ok()) return;
-          if (record.sequence <= log.last_sequence) {
-            order_error = Status::corruption(
-                "'" + path + "' at offset " + std::to_string(scanned.offset) + ": sequence " +
-                std::to_string(record.sequence) + " does not follow " +
-                std::to_string(log.last_sequence) + " of the records before it");
-            return;
-          }
-          log.last_sequence = record.sequence;
-          std::optional<IndexEntry> previous;
-          if (record.type == RecordType::kSet) {
-            const IndexEntry entry{static_cast<uint32_t>(id), scanned.offset, scanned.bytes,
-                                   record.sequence};
-            previous = keys.put(record.key, entry);
-            log.live_bytes += scanned.bytes;
-          } else {
-            previous = keys.erase(record.key);
-          }
-          if (previous) log.live_bytes -= previous->record_bytes;
-        });
-    if (!scan.status.is_ok()) return scan.status;
-    if (!order_error.is_ok()) return order_error;
-
-    uint64_t kept_bytes = scan.file_bytes;
-    if (scan.torn_tail) {
-      log.torn_bytes_dropped += scan.file_bytes - scan.valid_end;
-      if (scan.valid_end < kSegmentHeaderBytes) {
-        // The crash came while the segment was being created: it holds no record.
-        file->reset();
-        LOGKV_RETURN_IF_ERROR(fs.remove(path));
-        LOGKV_RETURN_IF_ERROR(fs.sync_dir(dir));
-        continue;
+    // The newest segment is the one the log continues in: never trust a hint for it.
+    uint64_t hint_bytes = 0;
+    if (!is_newest && std::binary_search(listing.hint_ids.begin(), listing.hint_ids.end(), id)) {
+      const Result<uint64_t> applied = apply_hint(fs, dir, id, **file, *file_bytes, builder);
+      if (applied.is_ok()) {
+        hint_bytes = *applied;
+        ++log.hint_files_loaded;
+      } else if (applied.status().code() == StatusCode::kCorruption) {
+        ++log.hint_files_rejected;
+        log.hint_problems.push_back(applied.status().message());
+      } else {
+        return applied.status();
       }
-      LOGKV_RETURN_IF_ERROR(fs.truncate(path, scan.valid_end));
-      kept_bytes = scan.valid_end;
+    }
+    const bool from_hint = hint_bytes > 0;
+
+    uint64_t kept_bytes = *file_bytes;
+    if (!from_hint) {
+      Result<std::string_view> contents = read_whole(**file, *file_bytes, scratch);
+      if (!contents.is_ok()) return contents.status();
+      if (contents->size() != *file_bytes) {
+        return Status::io_error("short read of '" + path + "': got " +
+                                std::to_string(contents->size()) + " of " +
+                                std::to_string(*file_bytes) + " bytes");
+      }
+      // Every record of the newest segment was appended after every record of the others
+      // existed (compactions write their outputs below it), so it must be newer than all.
+      const uint64_t older_last_sequence = builder.last_sequence();
+      Status order_error;
+      const SegmentScan scan =
+          scan_segment(*contents, path, id, is_newest, [&](const ScannedRecord& scanned) {
+            const Record& record = scanned.record;
+            if (!order_error.is_ok()) return;
+            if (is_newest && record.sequence <= older_last_sequence) {
+              order_error = Status::corruption(
+                  "'" + path + "' at offset " + std::to_string(scanned.offset) + ": sequence " +
+                  std::to_string(record.sequence) + " does not follow " +
+                  std::to_string(older_last_sequence) + " of the older segments");
+              return;
+            }
+            if (record.type == RecordType::kSet) {
+              builder.apply_set(record.key, IndexEntry{static_cast<uint32_t>(id), scanned.offset,
+                                                       scanned.bytes, record.sequence});
+            } else {
+              builder.apply_delete(record.key, record.sequence);
+            }
+          });
+      if (!scan.status.is_ok()) return scan.status;
+      if (!order_error.is_ok()) return order_error;
+
+      if (scan.torn_tail) {
+        log.torn_bytes_dropped += scan.file_bytes - scan.valid_end;
+        if (scan.valid_end < kSegmentHeaderBytes) {
+          // The crash came while the segment was being created: it holds no record.
+          file->reset();
+          LOGKV_RETURN_IF_ERROR(fs.remove(path));
+          LOGKV_RETURN_IF_ERROR(fs.sync_dir(dir));
+          continue;
+        }
+        LOGKV_RETURN_IF_ERROR(fs.truncate(path, scan.valid_end));
+        kept_bytes = scan.valid_end;
+      }
     }
     auto segment = std::make_unique<Segment>();
     segment->id = id;
@@ -89,8 +192,30 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
     log.newest_segment_id = id;
     log.newest_segment_bytes = kept_bytes;
     log.segments.push_back(std::move(segment));
+    log.segment_hint_bytes.push_back(hint_bytes);
+  }
+  log.last_sequence = builder.last_sequence();
+  log.live_bytes = builder.live_bytes();
+  for (const std::unique_ptr<Segment>& segment : log.segments) {
+    log.segment_live_bytes.push_back(builder.live_bytes_of(segment->id));
   }
   return log;
+}
+
+Status remove_unpublished_files(FileSystem& fs, const std::string& dir,
+                                const StoreFolderListing& listing, uint64_t newest_segment_id) {
+  std::vector<std::string> doomed = listing.temp_names;
+  for (uint64_t id : listing.hint_ids) {
+    const bool has_segment =
+        std::binary_search(listing.segment_ids.begin(), listing.segment_ids.end(), id);
+    if (!has_segment || id == newest_segment_id) doomed.push_back(hint_file_name(id));
+  }
+  if (doomed.empty()) return Status::ok();
+  for (const std::string& name : doomed) {
+    const Status removed = fs.remove(join_path(dir, name));
+    if (!removed.is_ok() && removed.code() != StatusCode::kNotFound) return removed;
+  }
+  return fs.sync_dir(dir);
 }
 
 }  // namespace logkv

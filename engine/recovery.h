@@ -9,6 +9,7 @@
 
 #include "engine/key_directory.h"
 #include "engine/segment_table.h"
+#include "engine/store_folder.h"
 #include "fs/file_system.h"
 #include "logkv/status.h"
 
@@ -24,14 +25,36 @@ struct RecoveredLog {
   uint64_t torn_bytes_dropped = 0;
   uint64_t live_bytes = 0;
   std::vector<std::unique_ptr<Segment>> segments;  // opened for reading, ascending ids
+  // For each of `segments`: the bytes of the records the key directory points into it, and
+  // the size of the intact hint file it was loaded from (0 when it was scanned).
+  std::vector<uint64_t> segment_live_bytes;
+  std::vector<uint64_t> segment_hint_bytes;
+  uint64_t hint_files_loaded = 0;
+  // Hint files that were damaged or did not match their segment: the segment was scanned
+  // instead. `hint_problems` says what was wrong with each, one line per file.
+  uint64_t hint_files_rejected = 0;
+  std::vector<std::string> hint_problems;
 };
 
-// Scans the segments `segment_ids` (ascending) of `dir` in order and applies their records to
-// `keys`. A torn tail of the newest segment is cut off durably (a newest segment without a
-// complete header is removed). Any other damage fails with kCorruption naming the file and
-// offset; nothing is changed on disk then.
+// Rebuilds `keys` from the segments of `listing` in `dir`. An immutable segment with an intact
+// hint file is loaded from it, without reading the segment's records; every other segment is
+// scanned. Per key, the record with the highest sequence number wins, deletes included, so the
+// order of the segments does not matter: a compaction's output holds copies of old records
+// under a higher segment id (docs/FORMAT.md, "Sequence numbers across segments").
+//
+// A torn tail of the newest segment is cut off durably (a newest segment without a complete
+// header is removed). Any other damage fails with kCorruption naming the file and offset, as
+// does a record in the newest segment that is not newer than every record of the others;
+// nothing is changed on disk then. A damaged hint file is not an error: it is counted, its
+// problem recorded, and its segment scanned.
 Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const std::vector<uint64_t>& segment_ids, KeyDirectory& keys);
+                                 const StoreFolderListing& listing, KeyDirectory& keys);
+
+// After a successful recovery: removes what a crash left that is not part of the store, durably
+// (temporary files of a compaction, hint files whose segment is gone) and the hint file of the
+// segment the log continues in (`newest_segment_id`), which appending would make stale.
+Status remove_unpublished_files(FileSystem& fs, const std::string& dir,
+                                const StoreFolderListing& listing, uint64_t newest_segment_id);
 
 }  // namespace logkv
 

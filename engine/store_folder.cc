@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "compaction/file_names.h"
 #include "wal/segment_file_name.h"
 
 namespace logkv {
@@ -16,11 +17,20 @@ Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& 
       listing.segment_ids.push_back(*id);
       continue;
     }
+    if (std::optional<uint64_t> id = parse_hint_file_name(name)) {
+      listing.hint_ids.push_back(*id);
+      continue;
+    }
+    if (is_temp_file_name(name)) {
+      listing.temp_names.push_back(name);
+      continue;
+    }
     return Status::invalid_argument("'" + dir + "' is not a logkv store folder: it holds '" + name +
                                     "', which logkv did not write; open an empty or new folder, "
                                     "or move that file away");
   }
   std::sort(listing.segment_ids.begin(), listing.segment_ids.end());
+  std::sort(listing.hint_ids.begin(), listing.hint_ids.end());
   return listing;
 }
 

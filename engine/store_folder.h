@@ -15,11 +15,15 @@ inline constexpr char kLockFileName[] = "LOCK";
 
 struct StoreFolderListing {
   std::vector<uint64_t> segment_ids;  // ascending
+  std::vector<uint64_t> hint_ids;     // segments with a hint file, ascending
+  // Names of temporary files ("NNNNNNNNNN.log.tmp", "NNNNNNNNNN.hint.tmp") that a compaction
+  // was writing when the store was last closed or crashed: never published, to be removed.
+  std::vector<std::string> temp_names;
 };
 
-// Lists `dir`. Any file logkv does not write is refused with kInvalidArgument naming it, so that
-// pointing a store at the wrong folder (a home directory, another program's data) fails loudly
-// instead of mixing data.
+// Lists `dir`: segments, hint files, temporary files and the lock file. Any file logkv does not
+// write is refused with kInvalidArgument naming it, so that pointing a store at the wrong folder
+// (a home directory, another program's data) fails loudly instead of mixing data.
 Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& dir);
 
 }  // namespace logkv

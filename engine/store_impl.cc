@@ -13,6 +13,7 @@ namespace logkv {
 Result<std::unique_ptr<Store>> open_store(std::shared_ptr<FileSystem> fs, std::string_view path,
                                           const Options& options) {
   LOGKV_RETURN_IF_ERROR(check_options(options));
+  LOGKV_RETURN_IF_ERROR(check_compaction_options(options));
   if (path.empty()) return Status::invalid_argument("store path is empty; name a folder");
   auto store = std::make_unique<StoreImpl>(std::move(fs), std::string(path), options);
   LOGKV_RETURN_IF_ERROR(
@@ -45,33 +46,66 @@ Status StoreImpl::open() {
   Result<std::unique_ptr<FileLock>> lock = fs_->lock(join_path(dir_, kLockFileName));
   if (!lock.is_ok()) return lock.status();
   lock_ = std::move(*lock);
+  CompactionEnvironment environment{fs_.get(), dir_, &keys_, &segments_, &usage_, this};
+  environment.segment_bytes_max = options_.segment_bytes_max;
+  environment.hint_segment_bytes_min = options_.hint_segment_bytes_min;
+  compactor_ = std::make_unique<Compactor>(std::move(environment), options_);
 
   Result<StoreFolderListing> listing = list_store_folder(*fs_, dir_);
   if (!listing.is_ok()) return listing.status();
-  Result<RecoveredLog> log = recover_log(*fs_, dir_, listing->segment_ids, keys_);
+  Result<RecoveredLog> log = recover_log(*fs_, dir_, *listing, keys_);
   if (!log.is_ok()) return log.status();
+  LOGKV_RETURN_IF_ERROR(remove_unpublished_files(*fs_, dir_, *listing, log->newest_segment_id));
 
   next_sequence_ = log->last_sequence + 1;
   last_sequence_.store(log->last_sequence, std::memory_order_relaxed);
   live_bytes_.store(log->live_bytes, std::memory_order_relaxed);
   torn_bytes_dropped_ = log->torn_bytes_dropped;
+  hint_files_loaded_ = log->hint_files_loaded;
+  hint_files_rejected_ = log->hint_files_rejected;
   next_segment_id_ = log->highest_segment_id + 1;
-  for (std::unique_ptr<Segment>& segment : log->segments) {
-    LOGKV_RETURN_IF_ERROR(segments_.add(std::move(segment)));
+  for (size_t i = 0; i < log->segments.size(); ++i) {
+    usage_.add(log->segments[i]->id, log->segment_live_bytes[i], log->segment_hint_bytes[i]);
+    LOGKV_RETURN_IF_ERROR(segments_.add(std::move(log->segments[i])));
   }
 
-  if (log->newest_segment_id == 0) return start_segment(next_segment_id_++);
+  if (log->newest_segment_id == 0) {
+    LOGKV_RETURN_IF_ERROR(start_segment(next_segment_id_++));
+  } else {
+    LOGKV_RETURN_IF_ERROR(
+        continue_newest_segment(log->newest_segment_id, log->newest_segment_bytes));
+  }
+  if (options_.sync_mode == SyncMode::kInterval) {
+    syncer_ = std::make_unique<IntervalSyncer>(std::chrono::milliseconds(options_.sync_interval_ms),
+                                               [this] { sync_in_background(); });
+  }
+  compactor_->start();
+  return Status::ok();
+}
 
+Status StoreImpl::continue_newest_segment(uint64_t id, uint64_t valid_bytes) {
   // The log continues in the newest segment. Its bytes were read from the page cache, which a
   // power loss could still take back (kNever mode, or a crash before a sync): sync them now so
   // that records appended from here on are never acknowledged on top of a tail that may vanish.
-  active_segment_ = segments_.find(log->newest_segment_id);
+  active_segment_ = segments_.find(id);
+  usage_.add_active(id);
+  usage_.set_hint_bytes(id, 0);  // appending makes any hint of it stale (open removed it)
   Result<std::unique_ptr<WritableFile>> file =
       fs_->open_writable(active_segment_->path, OpenMode::kAppendExisting);
   if (!file.is_ok()) return file.status();
-  active_ = std::make_unique<SegmentWriter>(std::move(*file), active_segment_->id,
-                                            log->newest_segment_bytes);
+  active_ = std::make_unique<SegmentWriter>(std::move(*file), id, valid_bytes);
   return active_->sync();
+}
+
+void StoreImpl::sync_in_background() {
+  std::lock_guard writer(writer_mutex_);
+  if (closed_.load(std::memory_order_acquire) || !write_error_.is_ok() || active_ == nullptr ||
+      active_->synced_bytes() == active_->size()) {
+    return;
+  }
+  if (Status synced = active_->sync(); !synced.is_ok()) {
+    (void)stop_writes(synced, "background sync of the log failed");
+  }
 }
 
 Status StoreImpl::start_segment(uint64_t id) {
@@ -93,6 +127,7 @@ Status StoreImpl::start_segment(uint64_t id) {
   segment->bytes.store(writer->size(), std::memory_order_relaxed);
   Segment* raw = segment.get();
   LOGKV_RETURN_IF_ERROR(segments_.add(std::move(segment)));
+  usage_.add_active(id);
   active_ = std::move(writer);
   active_segment_ = raw;
   return Status::ok();
@@ -105,7 +140,9 @@ Status StoreImpl::roll_segment() {
   LOGKV_RETURN_IF_ERROR(active_->close());
   active_.reset();
   active_segment_ = nullptr;
-  return start_segment(next_segment_id_++);
+  LOGKV_RETURN_IF_ERROR(start_segment(next_segment_id_++));
+  compactor_->note_segment_sealed();
+  return Status::ok();
 }
 
 Status StoreImpl::stop_writes(const Status& cause, std::string_view what) {
@@ -237,21 +274,35 @@ Status StoreImpl::append_group(const std::vector<StagedRecord>& staged,
     return stop_writes(committed, "cannot write the log");
   }
   active_segment_->bytes.store(active_->size(), std::memory_order_relaxed);
+  user_bytes_written_.fetch_add(group_bytes, std::memory_order_relaxed);
   return Status::ok();
 }
 
 void StoreImpl::publish(const std::vector<StagedRecord>& staged,
                         const std::vector<IndexEntry>& entries) {
+  // Per-segment live bytes for the compaction policy; a delete's own record is dead at once.
+  usage_deltas_.clear();
+  uint64_t dead_bytes = 0;
   for (size_t i = 0; i < staged.size(); ++i) {
     std::optional<IndexEntry> previous;
+    const auto record_bytes = static_cast<int64_t>(entries[i].record_bytes);
     if (staged[i].type == RecordType::kSet) {
       previous = keys_.put(staged[i].key, entries[i]);
       live_bytes_.fetch_add(entries[i].record_bytes, std::memory_order_relaxed);
+      usage_deltas_.push_back(LiveBytesDelta{entries[i].segment_id, record_bytes});
     } else {
       previous = keys_.erase(staged[i].key);
+      dead_bytes += entries[i].record_bytes;
     }
-    if (previous) live_bytes_.fetch_sub(previous->record_bytes, std::memory_order_relaxed);
+    if (previous) {
+      live_bytes_.fetch_sub(previous->record_bytes, std::memory_order_relaxed);
+      usage_deltas_.push_back(
+          LiveBytesDelta{previous->segment_id, -static_cast<int64_t>(previous->record_bytes)});
+      dead_bytes += previous->record_bytes;
+    }
   }
+  usage_.apply(usage_deltas_);
+  compactor_->note_dead_bytes(dead_bytes);
   last_sequence_.store(staged.back().sequence, std::memory_order_relaxed);
 }
 
@@ -326,11 +377,6 @@ Result<bool> StoreImpl::exists(std::string_view key) {
   return keys_.find(key).has_value();
 }
 
-Result<std::vector<std::string>> StoreImpl::keys() {
-  LOGKV_RETURN_IF_ERROR(check_open());
-  return keys_.keys();
-}
-
 StoreStats StoreImpl::stats() {
   StoreStats stats;
   stats.keys = keys_.size();
@@ -341,10 +387,100 @@ StoreStats StoreImpl::stats() {
   stats.last_sequence = last_sequence_.load(std::memory_order_relaxed);
   stats.torn_bytes_dropped = torn_bytes_dropped_;
   stats.io_backend = std::string(fs_->io_backend_name());
+  stats.dead_bytes = stats.disk_bytes > stats.live_bytes ? stats.disk_bytes - stats.live_bytes : 0;
+  stats.user_bytes_written = user_bytes_written_.load(std::memory_order_relaxed);
+  stats.hint_files_loaded = hint_files_loaded_;
+  stats.hint_files_rejected = hint_files_rejected_;
+  for (const SegmentUsage& usage : usage_.snapshot()) stats.hint_file_bytes += usage.hint_bytes;
+  if (compactor_ != nullptr) {
+    const CompactionStats compaction = compactor_->stats();
+    stats.compactions = compaction.compactions;
+    stats.compaction_bytes_written = compaction.segment_bytes_written;
+    stats.hint_bytes_written = compaction.hint_bytes_written;
+    stats.compaction_failures = compaction.failures;
+    stats.last_compaction_unix_ms = compaction.last_compaction_unix_ms;
+  }
   return stats;
 }
 
+Status StoreImpl::compact() {
+  LOGKV_RETURN_IF_ERROR(check_open());
+  return compactor_->compact_all();
+}
+
+Status StoreImpl::compact_segments(std::span<const uint64_t> segment_ids) {
+  LOGKV_RETURN_IF_ERROR(check_open());
+  return compactor_->compact_segments(segment_ids);
+}
+
+std::vector<uint64_t> StoreImpl::immutable_segment_ids() const {
+  return compactor_->immutable_segment_ids();
+}
+
+void StoreImpl::wait_for_background_compaction() { compactor_->wait_until_idle(); }
+
+Status StoreImpl::seal_active_segment() {
+  std::lock_guard writer(writer_mutex_);
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(write_error_);
+  if (active_->size() <= kSegmentHeaderBytes) return Status::ok();
+  if (Status rolled = roll_segment(); !rolled.is_ok()) {
+    return stop_writes(rolled, "cannot start a new segment");
+  }
+  return Status::ok();
+}
+
+Result<uint64_t> StoreImpl::reserve_segment_ids(uint64_t count) {
+  std::lock_guard writer(writer_mutex_);
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(write_error_);
+  if (count == 0) {
+    // kAlways publishes only synced records; the other modes sync so that compaction may drop
+    // what the published records made dead.
+    if (options_.sync_mode != SyncMode::kAlways && active_->synced_bytes() < active_->size()) {
+      if (Status synced = active_->sync(); !synced.is_ok()) {
+        return stop_writes(synced, "cannot sync the log before compaction");
+      }
+    }
+    return next_segment_id_;
+  }
+  if (next_segment_id_ + count >= kSegmentIdLimit) {
+    return Status::limit_exceeded(
+        "compaction needs " + std::to_string(count) + " new segment ids, but ids are used up to " +
+        std::to_string(next_segment_id_ - 1) + "; copy the data into a new store");
+  }
+  const uint64_t first_id = next_segment_id_;
+  next_segment_id_ += count;
+  // Sealing (which syncs) puts the outputs' ids below the segment the log continues in.
+  const uint64_t sealed_id = active_segment_->id;
+  const bool sealed_empty = active_->size() <= kSegmentHeaderBytes;
+  if (Status rolled = roll_segment(); !rolled.is_ok()) {
+    return stop_writes(rolled, "cannot start a new segment");
+  }
+  if (sealed_empty) drop_empty_segment(sealed_id);
+  return first_id;
+}
+
+void StoreImpl::drop_empty_segment(uint64_t id) {
+  // Nothing points into it; if the removal fails it stays, an empty immutable segment.
+  const Segment* segment = segments_.find(id);
+  if (segment == nullptr || !fs_->remove(segment->path).is_ok()) return;
+  (void)segments_.remove(id);
+  const uint64_t ids[] = {id};
+  usage_.remove(ids);
+}
+
+Status StoreImpl::run_exclusive(const std::function<void()>& fn) {
+  std::lock_guard writer(writer_mutex_);
+  LOGKV_RETURN_IF_ERROR(check_open());
+  fn();
+  return Status::ok();
+}
+
 Status StoreImpl::close() {
+  // The compactor and the syncer take writer_mutex_, so they are stopped before close() takes it.
+  if (compactor_ != nullptr) compactor_->stop();
+  if (syncer_ != nullptr) syncer_->stop();
   std::lock_guard writer(writer_mutex_);
   if (closed_.exchange(true, std::memory_order_acq_rel)) return Status::ok();
   Status status;

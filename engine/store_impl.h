@@ -11,10 +11,17 @@
 #define LOGKV_ENGINE_STORE_IMPL_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <vector>
 
+#include "compaction/compaction_environment.h"
+#include "compaction/compactor.h"
+#include "compaction/segment_usage.h"
+#include "engine/interval_syncer.h"
 #include "engine/key_directory.h"
 #include "engine/segment_table.h"
 #include "engine/write_context.h"
@@ -30,7 +37,9 @@ namespace logkv {
 Result<std::unique_ptr<Store>> open_store(std::shared_ptr<FileSystem> fs, std::string_view path,
                                           const Options& options);
 
-class StoreImpl final : public Store {
+// Compaction (compaction/) runs beside the write path: StoreImpl is its CompactionHost, and
+// tells it about dead bytes and sealed segments as writes are published.
+class StoreImpl final : public Store, private CompactionHost {
  public:
   StoreImpl(std::shared_ptr<FileSystem> fs, std::string dir, const Options& options);
   ~StoreImpl() override;
@@ -43,9 +52,29 @@ class StoreImpl final : public Store {
   Status del(std::string_view key) override;
   Status write(const WriteBatch& batch) override;
   Result<bool> exists(std::string_view key) override;
+  // Defined in store_listing.cc, with list_keys.
   Result<std::vector<std::string>> keys() override;
+  // Defined in store_multi_key.cc.
+  Result<std::vector<std::optional<std::string>>> get_many(
+      std::span<const std::string_view> keys) override;
+  Status set_many(std::span<const std::pair<std::string_view, std::string_view>> pairs) override;
+  Status delete_many(std::span<const std::string_view> keys) override;
+  // Defined in store_atomics.cc.
+  Result<int64_t> increment(std::string_view key, int64_t delta) override;
+  Result<CasToken> cas_begin(std::string_view key) override;
+  Result<CasOutcome> cas_swap(const CasToken& token, std::string_view value) override;
+  // Defined in store_listing.cc.
+  Result<KeyPage> list_keys(std::optional<std::string_view> cursor, size_t limit,
+                            std::string_view prefix) override;
   StoreStats stats() override;
+  Status compact() override;
   Status close() override;
+
+  // For tests and tools: compacts exactly these immutable segments (a partial compaction),
+  // lists the immutable segments, and waits until background compaction has nothing to do.
+  Status compact_segments(std::span<const uint64_t> segment_ids);
+  std::vector<uint64_t> immutable_segment_ids() const;
+  void wait_for_background_compaction();
 
  private:
   Status check_open() const;
@@ -61,12 +90,23 @@ class StoreImpl final : public Store {
   void publish(const std::vector<StagedRecord>& staged, const std::vector<IndexEntry>& entries);
   // Closes the active segment and starts the next one. Requires writer_mutex_.
   Status roll_segment();
+  // Reopens the newest segment for appending at `valid_bytes` (after recovery) and syncs it.
+  Status continue_newest_segment(uint64_t id, uint64_t valid_bytes);
   // Creates segment `id`, durably (header synced, directory synced), and makes it active.
   Status start_segment(uint64_t id);
   // Remembers that the log's tail is unknown after a failed write or sync; every later write
   // is refused. Returns the error to give the failing caller.
   Status stop_writes(const Status& cause, std::string_view what);
   Result<std::string> read_value(std::string_view key, const IndexEntry& entry) const;
+  // SyncMode::kInterval: syncs what the writers appended since the last sync.
+  void sync_in_background();
+
+  // CompactionHost (compaction/compaction_environment.h); each takes writer_mutex_.
+  Status seal_active_segment() override;
+  Result<uint64_t> reserve_segment_ids(uint64_t count) override;
+  Status run_exclusive(const std::function<void()>& fn) override;
+  // Deletes the just-sealed segment `id`, which holds no record. Requires writer_mutex_.
+  void drop_empty_segment(uint64_t id);
 
   const std::shared_ptr<FileSystem> fs_;
   const std::string dir_;
@@ -86,9 +126,20 @@ class StoreImpl final : public Store {
   uint64_t next_sequence_ = 1;
   Status write_error_;
 
+  // Started last in open(), stopped first in close() (it takes writer_mutex_).
+  std::unique_ptr<IntervalSyncer> syncer_;
+
   std::atomic<uint64_t> last_sequence_{0};
   std::atomic<uint64_t> live_bytes_{0};
-  uint64_t torn_bytes_dropped_ = 0;  // set once at open
+  std::atomic<uint64_t> user_bytes_written_{0};
+  uint64_t torn_bytes_dropped_ = 0;   // set once at open
+  uint64_t hint_files_loaded_ = 0;    // set once at open
+  uint64_t hint_files_rejected_ = 0;  // set once at open
+
+  SegmentUsageTable usage_;
+  std::vector<LiveBytesDelta> usage_deltas_;  // publish()'s scratch; guarded by writer_mutex_
+  // Created first in open(); stopped first in close() (its merges take writer_mutex_).
+  std::unique_ptr<Compactor> compactor_;
 };
 
 }  // namespace logkv

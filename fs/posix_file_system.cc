@@ -7,12 +7,16 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <string_view>
 
+#include "fs/io_uring_probe.h"
+#include "fs/logical_end.h"
 #include "fs/posix_error.h"
 #include "fs/posix_mapped_file.h"
 #include "fs/posix_writable_file.h"
 #include "fs/unique_fd.h"
+#include "fs/uring_writable_file.h"
 
 namespace logkv {
 namespace {
@@ -66,6 +70,35 @@ std::string read_lock_holder(int fd) {
   return "process " + pid;
 }
 
+// Block-aligned chunks keep the zeros and the records in whole file-system blocks.
+constexpr uint64_t kPreallocateChunkAlignBytes = 4096;
+
+std::string default_probe_dir() {
+  const char* tmpdir = std::getenv("TMPDIR");
+  if (tmpdir != nullptr && *tmpdir != '\0') return tmpdir;
+  return "/tmp";
+}
+
+Status check_options(const PosixFileSystemOptions& options) {
+  const uint64_t chunk = options.preallocate_chunk_bytes;
+  if (chunk != 0 && (chunk < kPreallocateChunkBytesMin || chunk > kPreallocateChunkBytesMax ||
+                     chunk % kPreallocateChunkAlignBytes != 0)) {
+    return Status::invalid_argument("preallocate_chunk_bytes is " + std::to_string(chunk) +
+                                    ": use 0 (off) or a multiple of " +
+                                    std::to_string(kPreallocateChunkAlignBytes) + " from " +
+                                    std::to_string(kPreallocateChunkBytesMin) + " to " +
+                                    std::to_string(kPreallocateChunkBytesMax));
+  }
+  switch (options.backend) {
+    case IoBackend::kAuto:
+    case IoBackend::kIoUring:
+    case IoBackend::kPwrite:
+      return Status::ok();
+  }
+  return Status::invalid_argument("unknown io backend " +
+                                  std::to_string(static_cast<int>(options.backend)));
+}
+
 }  // namespace
 
 std::shared_ptr<FileSystem> posix_file_system() {
@@ -73,9 +106,45 @@ std::shared_ptr<FileSystem> posix_file_system() {
   return file_system;
 }
 
+Result<std::shared_ptr<PosixFileSystem>> PosixFileSystem::create(
+    const PosixFileSystemOptions& options) {
+  LOGKV_RETURN_IF_ERROR(check_options(options));
+  auto file_system = std::make_shared<PosixFileSystem>();
+  file_system->preallocate_chunk_bytes_ = options.preallocate_chunk_bytes;
+  file_system->preallocate_name_suffix_ = options.preallocate_name_suffix;
+  if (options.backend == IoBackend::kPwrite) return file_system;
+  const Status probe =
+      probe_io_uring(options.probe_dir.empty() ? default_probe_dir() : options.probe_dir);
+  if (probe.is_ok()) {
+    file_system->use_io_uring_ = true;
+  } else if (options.backend == IoBackend::kIoUring) {
+    return Status::not_supported("io_uring is not usable here: " + probe.message() +
+                                 "; use IoBackend::kAuto or kPwrite");
+  } else {
+    file_system->io_uring_unusable_reason_ = probe.message();
+  }
+  return file_system;
+}
+
+Result<std::shared_ptr<FileSystem>> make_posix_file_system(const PosixFileSystemOptions& options) {
+  Result<std::shared_ptr<PosixFileSystem>> file_system = PosixFileSystem::create(options);
+  if (!file_system.is_ok()) return file_system.status();
+  return std::shared_ptr<FileSystem>(std::move(*file_system));
+}
+
+std::string_view PosixFileSystem::io_backend_name() const {
+  return use_io_uring_ ? "io_uring" : "pwrite";
+}
+
+uint64_t PosixFileSystem::preallocate_chunk_bytes_for(std::string_view path) const {
+  return path.ends_with(preallocate_name_suffix_) ? preallocate_chunk_bytes_ : 0;
+}
+
 Result<std::unique_ptr<WritableFile>> PosixFileSystem::open_writable(const std::string& path,
                                                                      OpenMode mode) {
-  return PosixWritableFile::open(path, mode);
+  const uint64_t chunk_bytes = preallocate_chunk_bytes_for(path);
+  if (use_io_uring_) return UringWritableFile::open(path, mode, chunk_bytes);
+  return PosixWritableFile::open(path, mode, chunk_bytes);
 }
 
 Result<std::unique_ptr<RandomAccessFile>> PosixFileSystem::open_random_access(
@@ -93,7 +162,10 @@ Result<uint64_t> PosixFileSystem::file_size(const std::string& path) {
   if (::stat(path.c_str(), &info) != 0) {
     return posix_error("cannot read the size of '" + path + "'", errno);
   }
-  return static_cast<uint64_t>(info.st_size);
+  const auto file_bytes = static_cast<uint64_t>(info.st_size);
+  // A preallocating writer of this process may hold the file open: its zeros are not content.
+  const std::shared_ptr<const LogicalEnd> logical_end = find_logical_end(info.st_dev, info.st_ino);
+  return logical_end == nullptr ? file_bytes : logical_end->clamp(file_bytes);
 }
 
 Result<std::vector<std::string>> PosixFileSystem::list_dir(const std::string& dir) {

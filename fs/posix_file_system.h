@@ -13,6 +13,15 @@
 // see fs/posix_mapped_file.h for the details and the one precondition (no truncation below bytes
 // still being read).
 //
+// Write backends. make_posix_file_system() builds a PosixFileSystem whose WritableFiles use
+// either pwrite + fdatasync (fs/posix_writable_file.h) or io_uring, with the write and the
+// fdatasync of append_and_sync() linked in one submission (fs/uring_writable_file.h), and
+// optionally preallocate files in chunks (zeros written and synced ahead of the appends, cut
+// back at close). kAuto asks probe_io_uring() (fs/io_uring_probe.h) once, when the file system
+// is made, whether io_uring works here, and falls back to pwrite if not. Reads, folders, locks
+// and truncate() are the same for every backend. posix_file_system() shares one instance with
+// pwrite and no preallocation.
+//
 // Locks (lock()) use flock(LOCK_EX | LOCK_NB) on the lock file, which then holds the holder's pid
 // as decimal text and a newline. flock belongs to an open file description, so a second lock()
 // on the same path fails also within one process (a store must not be opened twice), and a lock
@@ -23,14 +32,44 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fs/file_system.h"
+#include "logkv/options.h"
 
 namespace logkv {
 
+struct PosixFileSystemOptions {
+  // kAuto: io_uring if probe_io_uring(probe_dir) succeeds, else pwrite (the reason is kept, see
+  // io_uring_unusable_reason()). kIoUring: io_uring or kNotSupported. kPwrite: pwrite.
+  IoBackend backend = IoBackend::kAuto;
+  // 0: files grow with each append. Otherwise files are extended with zeros this many bytes at a
+  // time, ahead of the appends: a multiple of 4096 from 64 KiB to 1 GiB (4 MiB is a good size
+  // for segments).
+  uint64_t preallocate_chunk_bytes = 0;
+  // With preallocation, only files whose name ends with this are preallocated; empty: every file.
+  // Preallocating pays off for files appended and synced in a long stream (segments: ".log");
+  // for a small file written once (a hint file, a compaction output renamed into place) it only
+  // adds the zeros, a sync and the truncation at close.
+  std::string preallocate_name_suffix;
+  // The folder where the io_uring probe writes its temporary file: the store folder, so that
+  // the probe runs on the file system the store writes to. Must exist. Empty: $TMPDIR, or /tmp.
+  std::string probe_dir;
+};
+
+inline constexpr uint64_t kPreallocateChunkBytesMin = 64 << 10;
+inline constexpr uint64_t kPreallocateChunkBytesMax = 1 << 30;
+
 class PosixFileSystem final : public FileSystem {
  public:
+  // pwrite + fdatasync, no preallocation: what posix_file_system() shares.
+  PosixFileSystem() = default;
+
+  // Checks `options` (kInvalidArgument naming the bad field) and picks the write backend; see
+  // make_posix_file_system().
+  static Result<std::shared_ptr<PosixFileSystem>> create(const PosixFileSystemOptions& options);
+
   Result<std::unique_ptr<WritableFile>> open_writable(const std::string& path,
                                                       OpenMode mode) override;
   // Maps the file's current size; the mapping grows when reads reach past it.
@@ -47,7 +86,31 @@ class PosixFileSystem final : public FileSystem {
   Status remove(const std::string& path) override;
   Status truncate(const std::string& path, uint64_t size) override;
   Result<std::unique_ptr<FileLock>> lock(const std::string& path) override;
+
+  // "io_uring" or "pwrite".
+  std::string_view io_backend_name() const override;
+  uint64_t preallocate_chunk_bytes() const { return preallocate_chunk_bytes_; }
+  // The chunk size open_writable() uses for `path`: 0 when it does not preallocate that file.
+  uint64_t preallocate_chunk_bytes_for(std::string_view path) const;
+  // Why kAuto chose pwrite (probe_io_uring's answer); empty when it chose io_uring or when
+  // pwrite was asked for.
+  const std::string& io_uring_unusable_reason() const { return io_uring_unusable_reason_; }
+
+ private:
+  bool use_io_uring_ = false;
+  uint64_t preallocate_chunk_bytes_ = 0;
+  std::string preallocate_name_suffix_;
+  std::string io_uring_unusable_reason_;
 };
+
+// A PosixFileSystem as `options` ask, or an error:
+//   - kInvalidArgument when preallocate_chunk_bytes is not 0 and not a multiple of 4096 within
+//     [kPreallocateChunkBytesMin, kPreallocateChunkBytesMax];
+//   - kNotSupported, with backend kIoUring, when io_uring is unusable:
+//     "io_uring is not usable here: <why>; use IoBackend::kAuto or kPwrite".
+// kAuto never fails for io_uring's sake: it falls back to pwrite. Costs one probe (a small write
+// and an fdatasync in probe_dir) unless the backend is kPwrite. Thread-safe.
+Result<std::shared_ptr<FileSystem>> make_posix_file_system(const PosixFileSystemOptions& options);
 
 }  // namespace logkv
 

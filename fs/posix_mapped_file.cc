@@ -36,14 +36,20 @@ Result<std::unique_ptr<RandomAccessFile>> PosixMappedFile::open(const std::strin
   if (::fstat(fd.get(), &info) != 0) {
     return posix_error("cannot read the size of '" + path + "'", errno);
   }
-  const auto size_bytes = static_cast<uint64_t>(info.st_size);
-  auto file = std::make_unique<PosixMappedFile>(path, std::move(fd), size_bytes);
+  std::shared_ptr<const LogicalEnd> logical_end = logical_end_of(info.st_dev, info.st_ino);
+  const uint64_t size_bytes = logical_end->clamp(static_cast<uint64_t>(info.st_size));
+  auto file =
+      std::make_unique<PosixMappedFile>(path, std::move(fd), size_bytes, std::move(logical_end));
   file->grow_mapping(std::max(size_bytes, mapping_bytes_min));
   return std::unique_ptr<RandomAccessFile>(std::move(file));
 }
 
-PosixMappedFile::PosixMappedFile(std::string path, UniqueFd fd, uint64_t size_bytes)
-    : path_(std::move(path)), fd_(std::move(fd)), known_size_bytes_(size_bytes) {}
+PosixMappedFile::PosixMappedFile(std::string path, UniqueFd fd, uint64_t size_bytes,
+                                 std::shared_ptr<const LogicalEnd> logical_end)
+    : path_(std::move(path)),
+      fd_(std::move(fd)),
+      logical_end_(std::move(logical_end)),
+      known_size_bytes_(size_bytes) {}
 
 PosixMappedFile::~PosixMappedFile() {
   for (const auto& mapping : mappings_) {
@@ -75,7 +81,7 @@ Result<uint64_t> PosixMappedFile::refresh_size() const {
   if (::fstat(fd_.get(), &info) != 0) {
     return posix_error("cannot read the size of '" + path_ + "'", errno);
   }
-  const auto size_bytes = static_cast<uint64_t>(info.st_size);
+  const uint64_t size_bytes = logical_end_->clamp(static_cast<uint64_t>(info.st_size));
   // Another thread may store an older size concurrently; that only costs it one more fstat.
   known_size_bytes_.store(size_bytes, std::memory_order_release);
   return size_bytes;

@@ -15,6 +15,9 @@
 //
 // Thread-safety: read() and size() may be called from many threads at once.
 // Failure: a failed fstat or pread returns kIOError naming the file and offset.
+// Preallocated files: while a preallocating writer of this process has the file open, sizes are
+// clamped to the end of its content (fs/logical_end.h), so the zeros past it read as the end of
+// the file, not as bytes.
 // Precondition: the file is not truncated below bytes that this object still reads; reading a
 // mapped page that lies wholly past the end of the file raises SIGBUS. Reopen the file after
 // truncating it.
@@ -30,6 +33,7 @@
 #include <vector>
 
 #include "fs/file_system.h"
+#include "fs/logical_end.h"
 #include "fs/unique_fd.h"
 
 namespace logkv {
@@ -41,8 +45,10 @@ class PosixMappedFile final : public RandomAccessFile {
   static Result<std::unique_ptr<RandomAccessFile>> open(const std::string& path,
                                                         uint64_t mapping_bytes_min);
 
-  // Takes over `fd` for `path`, whose size is `size_bytes`. Use open().
-  PosixMappedFile(std::string path, UniqueFd fd, uint64_t size_bytes);
+  // Takes over `fd` for `path`, whose content is `size_bytes` long and ends where
+  // `logical_end` says while a preallocating writer has it open. Use open().
+  PosixMappedFile(std::string path, UniqueFd fd, uint64_t size_bytes,
+                  std::shared_ptr<const LogicalEnd> logical_end);
   ~PosixMappedFile() override;
 
   Result<std::string_view> read(uint64_t offset, size_t n, char* scratch) const override;
@@ -66,6 +72,7 @@ class PosixMappedFile final : public RandomAccessFile {
 
   const std::string path_;
   const UniqueFd fd_;
+  const std::shared_ptr<const LogicalEnd> logical_end_;
   // The largest file size observed so far; bytes below it may be read without a system call.
   mutable std::atomic<uint64_t> known_size_bytes_;
   // The longest mapping; points into mappings_.

@@ -4,16 +4,53 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <utility>
+#include <vector>
 
 #include "fs/posix_error.h"
 
 namespace logkv {
+namespace {
 
-Result<std::unique_ptr<WritableFile>> PosixWritableFile::open(const std::string& path,
-                                                              OpenMode mode) {
-  const int flags = mode == OpenMode::kCreateNew ? O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
-                                                 : O_WRONLY | O_APPEND | O_CLOEXEC;
+// Preallocation writes its zeros from one shared buffer of this size, repeatedly.
+constexpr size_t kZeroBufferBytes = 1 << 20;
+
+const char* zero_buffer() {
+  static const std::vector<char> zeros(kZeroBufferBytes, '\0');
+  return zeros.data();
+}
+
+// pwrite of all of `data` at `offset`, over short writes and EINTR. Returns 0 or an errno.
+int pwrite_fully(int fd, std::string_view data, uint64_t offset) {
+  while (!data.empty()) {
+    const ssize_t written = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    // Zero bytes for a non-empty write would loop forever; a regular file never does it.
+    if (written == 0) return EIO;
+    data.remove_prefix(static_cast<size_t>(written));
+    offset += static_cast<uint64_t>(written);
+  }
+  return 0;
+}
+
+int fdatasync_retrying_eintr(int fd) {
+  int result;
+  do {
+    result = ::fdatasync(fd);
+  } while (result != 0 && errno == EINTR);
+  return result == 0 ? 0 : errno;
+}
+
+}  // namespace
+
+Result<OpenedForWriting> open_for_writing(const std::string& path, OpenMode mode) {
+  const int flags =
+      mode == OpenMode::kCreateNew ? O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC : O_WRONLY | O_CLOEXEC;
   int raw_fd;
   do {
     raw_fd = ::open(path.c_str(), flags, 0644);
@@ -26,17 +63,43 @@ Result<std::unique_ptr<WritableFile>> PosixWritableFile::open(const std::string&
     }
     return posix_error("cannot open '" + path + "' for writing", error_number);
   }
-  UniqueFd fd(raw_fd);
-  uint64_t size_bytes = 0;
-  if (mode == OpenMode::kAppendExisting) {
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0) {
-      return posix_error("cannot read the size of '" + path + "'", errno);
-    }
-    size_bytes = static_cast<uint64_t>(info.st_size);
+  OpenedForWriting opened;
+  opened.fd = UniqueFd(raw_fd);
+  struct stat info {};
+  if (::fstat(raw_fd, &info) != 0) {
+    return posix_error("cannot read the size of '" + path + "'", errno);
   }
+  // A new file is empty; a device (/dev/full in tests) reports size 0 too.
+  opened.size_bytes = static_cast<uint64_t>(info.st_size);
+  opened.device = info.st_dev;
+  opened.inode = info.st_ino;
+  return opened;
+}
+
+Result<std::unique_ptr<WritableFile>> PosixWritableFile::open(const std::string& path,
+                                                              OpenMode mode,
+                                                              uint64_t preallocate_chunk_bytes) {
+  Result<OpenedForWriting> opened = open_for_writing(path, mode);
+  if (!opened.is_ok()) return opened.status();
   return std::unique_ptr<WritableFile>(
-      std::make_unique<PosixWritableFile>(path, std::move(fd), size_bytes));
+      std::make_unique<PosixWritableFile>(path, std::move(*opened), preallocate_chunk_bytes));
+}
+
+PosixWritableFile::PosixWritableFile(std::string path, OpenedForWriting opened,
+                                     uint64_t preallocate_chunk_bytes)
+    : path_(std::move(path)),
+      fd_(std::move(opened.fd)),
+      size_bytes_(opened.size_bytes),
+      allocated_bytes_(opened.size_bytes),
+      preallocate_chunk_bytes_(preallocate_chunk_bytes) {
+  if (preallocate_chunk_bytes_ != 0) {
+    logical_end_ = logical_end_of(opened.device, opened.inode);
+    logical_end_->publish(size_bytes_);
+  }
+}
+
+PosixWritableFile::~PosixWritableFile() {
+  if (logical_end_ != nullptr) logical_end_->clear();
 }
 
 Status PosixWritableFile::check_writable(std::string_view operation) const {
@@ -52,39 +115,108 @@ Status PosixWritableFile::check_writable(std::string_view operation) const {
   return Status::ok();
 }
 
+Status PosixWritableFile::fail(Status failure) {
+  first_failure_ = std::move(failure);
+  return first_failure_;
+}
+
+void PosixWritableFile::appended(uint64_t bytes) {
+  size_bytes_ += bytes;
+  if (logical_end_ != nullptr) logical_end_->publish(size_bytes_);
+}
+
+Status PosixWritableFile::ensure_allocated(uint64_t append_bytes) {
+  const uint64_t needed_bytes = size_bytes_ + append_bytes;
+  if (preallocate_chunk_bytes_ == 0 || needed_bytes <= allocated_bytes_) return Status::ok();
+  const uint64_t chunk = preallocate_chunk_bytes_;
+  const uint64_t target_bytes = (needed_bytes + chunk - 1) / chunk * chunk;
+  const std::string what =
+      "cannot preallocate '" + path_ + "' to " + std::to_string(target_bytes) + " bytes";
+  // Bytes in [size_bytes_, allocated_bytes_) are zeros already; only the new range is written.
+  for (uint64_t offset = allocated_bytes_; offset < target_bytes;) {
+    const size_t piece =
+        static_cast<size_t>(std::min<uint64_t>(kZeroBufferBytes, target_bytes - offset));
+    const int error_number = pwrite_fully(fd_.get(), {zero_buffer(), piece}, offset);
+    if (error_number != 0) return posix_error(what, error_number);
+    offset += piece;
+  }
+  const int error_number = fdatasync_retrying_eintr(fd_.get());
+  if (error_number != 0) return posix_error(what + " durably", error_number);
+  allocated_bytes_ = target_bytes;
+  return Status::ok();
+}
+
+Status PosixWritableFile::write_at(std::string_view data, uint64_t offset) {
+  const int error_number = pwrite_fully(fd_.get(), data, offset);
+  if (error_number != 0) return posix_error("cannot append to '" + path_ + "'", error_number);
+  return Status::ok();
+}
+
+Status PosixWritableFile::datasync() {
+  const int error_number = fdatasync_retrying_eintr(fd_.get());
+  if (error_number != 0) return posix_error("cannot sync '" + path_ + "'", error_number);
+  return Status::ok();
+}
+
+Status PosixWritableFile::write_and_datasync(std::string_view data, uint64_t offset) {
+  LOGKV_RETURN_IF_ERROR(write_at(data, offset));
+  return datasync();
+}
+
 Status PosixWritableFile::append(std::string_view data) {
   LOGKV_RETURN_IF_ERROR(check_writable("append to"));
-  while (!data.empty()) {
-    const ssize_t written = ::write(fd_.get(), data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      first_failure_ = posix_error("cannot append to '" + path_ + "'", errno);
-      return first_failure_;
-    }
-    // A short write is not an error: the rest goes in the next round.
-    size_bytes_ += static_cast<uint64_t>(written);
-    data.remove_prefix(static_cast<size_t>(written));
-  }
+  if (data.empty()) return Status::ok();
+  Status status = ensure_allocated(data.size());
+  if (status.is_ok()) status = write_at(data, size_bytes_);
+  if (!status.is_ok()) return fail(std::move(status));
+  appended(data.size());
   return Status::ok();
 }
 
 Status PosixWritableFile::sync() {
   LOGKV_RETURN_IF_ERROR(check_writable("sync"));
-  int result;
-  do {
-    result = ::fdatasync(fd_.get());
-  } while (result != 0 && errno == EINTR);
-  if (result != 0) {
-    first_failure_ = posix_error("cannot sync '" + path_ + "'", errno);
-    return first_failure_;
-  }
+  Status status = datasync();
+  if (!status.is_ok()) return fail(std::move(status));
+  return Status::ok();
+}
+
+Status PosixWritableFile::append_and_sync(std::string_view data) {
+  LOGKV_RETURN_IF_ERROR(check_writable("append to"));
+  if (data.empty()) return sync();
+  Status status = ensure_allocated(data.size());
+  if (status.is_ok()) status = write_and_datasync(data, size_bytes_);
+  if (!status.is_ok()) return fail(std::move(status));
+  appended(data.size());
   return Status::ok();
 }
 
 Status PosixWritableFile::close() {
   if (!fd_.valid()) return Status::ok();
-  if (fd_.close() != 0) return posix_error("cannot close '" + path_ + "'", errno);
-  return Status::ok();
+  Status status;
+  // A file whose writes failed is left as it is: its end is unknown anyway, and recovery cuts
+  // the zeros of the newest segment. Syncing it now could not be trusted either.
+  if (allocated_bytes_ > size_bytes_ && first_failure_.is_ok()) {
+    const std::string what = "cannot cut the preallocated '" + path_ + "' back to " +
+                             std::to_string(size_bytes_) + " bytes";
+    int result;
+    do {
+      result = ::ftruncate(fd_.get(), static_cast<off_t>(size_bytes_));
+    } while (result != 0 && errno == EINTR);
+    if (result != 0) {
+      status = posix_error(what, errno);
+    } else if (const int error_number = fdatasync_retrying_eintr(fd_.get()); error_number != 0) {
+      status = posix_error(what + " durably", error_number);
+    } else {
+      allocated_bytes_ = size_bytes_;
+    }
+  }
+  if (logical_end_ != nullptr) {
+    logical_end_->clear();
+    logical_end_.reset();
+  }
+  if (fd_.close() != 0 && status.is_ok())
+    status = posix_error("cannot close '" + path_ + "'", errno);
+  return status;
 }
 
 }  // namespace logkv

@@ -1,13 +1,15 @@
-"""Counts test cases in Meson's JUnit log and prints "N passed, N failed".
+"""Counts test cases in Meson's JUnit logs and prints "N passed, N failed".
 
-GoogleTest suites (protocol 'gtest') contribute one entry per test case; other tests one entry
-each. A skipped case counts as neither and is reported separately.
+Takes one JUnit file per test pass (./test.sh runs up to four: plain, ASan+UBSan, TSan,
+libFuzzer). GoogleTest suites (protocol 'gtest') contribute one entry per test case; other tests
+one entry each. A skipped case counts as neither and is reported separately. With several files,
+one line per file comes first; the last line is always the total.
 """
 import sys
 import xml.etree.ElementTree as ElementTree
 
 
-def main(path):
+def count(path):
     root = ElementTree.parse(path).getroot()
     passed = failed = skipped = 0
     for case in root.iter("testcase"):
@@ -17,11 +19,27 @@ def main(path):
             skipped += 1
         else:
             passed += 1
+    return passed, failed, skipped
+
+
+def summary(passed, failed, skipped):
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"
-    print(line)
+    return line
+
+
+def main(paths):
+    if not paths:
+        sys.exit("usage: count_test_cases.py JUNIT_XML...")
+    totals = [0, 0, 0]
+    for path in paths:
+        counts = count(path)
+        if len(paths) > 1:
+            print(f"{path}: {summary(*counts)}")
+        totals = [total + part for total, part in zip(totals, counts)]
+    print(summary(*totals))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

@@ -1,7 +1,7 @@
 #include "tools/kv_commands.h"
 
-#include <algorithm>
 #include <array>
+#include <cstdio>
 #include <istream>
 #include <memory>
 #include <ostream>
@@ -14,72 +14,6 @@
 
 namespace logkv::tool {
 namespace {
-
-// The engine's limit messages name the Limits field; a tool user raises it with a flag.
-std::string_view flag_for_limit(const Status& status) {
-  if (status.code() != StatusCode::kLimitExceeded) return {};
-  const std::string& message = status.message();
-  if (message.find("key_bytes_max") != std::string::npos) return "--key-bytes-max";
-  if (message.find("value_bytes_max") != std::string::npos) return "--value-bytes-max";
-  if (message.find("keys_max") != std::string::npos) return "--keys-max";
-  return {};
-}
-
-// Prints the one-line error every failure produces and picks the exit code for it.
-ExitCode report(CommandIo& io, std::string_view what_failed, const Status& status) {
-  io.err << "logkv: " << what_failed << ": " << status.to_string();
-  const std::string_view flag = flag_for_limit(status);
-  if (!flag.empty()) io.err << " (this tool: " << flag << ")";
-  io.err << '\n';
-  return exit_code_for(status);
-}
-
-std::string describe(std::string_view command, std::string_view key) {
-  std::string text(command);
-  text += ' ';
-  text += printable_key(key);
-  return text;
-}
-
-// Only `set` creates a missing store folder: any other command on a mistyped path would leave
-// an empty store behind and answer as if the data were gone.
-enum class IfMissing { kCreate, kFail };
-
-// A store that is closed when the command ends, so that close errors (the last sync) reach the
-// user instead of being dropped by the destructor.
-class OpenStore {
- public:
-  static Result<OpenStore> open(const StoreSelection& selection, IfMissing if_missing) {
-    Options options;
-    options.limits = selection.limits;
-    options.create_if_missing = if_missing == IfMissing::kCreate;
-    Result<std::unique_ptr<Store>> store = Store::open(selection.path, options);
-    if (!store.is_ok()) {
-      // The engine's message names the folder; add what a tool user can do about a missing one.
-      if (store.status().code() == StatusCode::kNotFound) {
-        return Status::not_found(store.status().message() +
-                                 "; check --store or LOGKV_STORE, or create the store with "
-                                 "`logkv set`");
-      }
-      return store.status();
-    }
-    return OpenStore(std::move(store).value());
-  }
-
-  Store& operator*() { return *store_; }
-  Store* operator->() { return store_.get(); }
-
-  // The command's exit code after closing: `result` unless closing fails.
-  ExitCode close(CommandIo& io, const StoreSelection& selection, ExitCode result) {
-    Status status = store_->close();
-    if (!status.is_ok()) return report(io, "close store '" + selection.path + "'", status);
-    return result;
-  }
-
- private:
-  explicit OpenStore(std::unique_ptr<Store> store) : store_(std::move(store)) {}
-  std::unique_ptr<Store> store_;
-};
 
 // Reads all of `in`, but stops as soon as it holds more than `value_bytes_max` bytes: a value
 // that cannot be stored is refused without buffering an unbounded stream.
@@ -102,17 +36,6 @@ Result<std::string> read_bounded_value(std::istream& in, size_t value_bytes_max)
                             " bytes; nothing was stored");
   }
   return value;
-}
-
-// Output that did not reach its destination (a full disk, a closed pipe) is a failed command.
-ExitCode finish_output(CommandIo& io, ExitCode result) {
-  io.out.flush();
-  if (!io.out) {
-    return report(io, "write to standard output",
-                  Status::io_error("the output was not fully written; rerun with a writable "
-                                   "destination"));
-  }
-  return result;
 }
 
 }  // namespace
@@ -173,15 +96,39 @@ ExitCode run_exists(const StoreSelection& selection, std::string_view key, Comma
   return store->close(io, selection, finish_output(io, answer));
 }
 
-ExitCode run_keys(const StoreSelection& selection, CommandIo& io) {
+ExitCode run_incr(const StoreSelection& selection, std::string_view key, int64_t delta,
+                  CommandIo& io) {
+  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kCreate);
+  if (!store.is_ok()) return report(io, describe("incr", key), store.status());
+  Result<int64_t> value = (*store)->increment(key, delta);
+  if (!value.is_ok()) {
+    return store->close(io, selection, report(io, describe("incr", key), value.status()));
+  }
+  io.out << *value << '\n';
+  return store->close(io, selection, finish_output(io, ExitCode::kSuccess));
+}
+
+ExitCode run_keys(const StoreSelection& selection, const KeysQuery& query, CommandIo& io) {
+  // Without a limit every key is printed, fetched in pages of this many so that memory stays
+  // bounded however large the store.
+  constexpr size_t kAllKeysPageKeys = 1000;
   Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
   if (!store.is_ok()) return report(io, "keys", store.status());
-  Result<std::vector<std::string>> keys = (*store)->keys();
-  if (!keys.is_ok()) return store->close(io, selection, report(io, "keys", keys.status()));
-  std::sort(keys->begin(), keys->end());
-  for (const std::string& key : *keys) {
-    io.out.write(key.data(), static_cast<std::streamsize>(key.size()));
-    io.out.put('\n');
+  std::optional<std::string> cursor = query.cursor;
+  while (true) {
+    Result<KeyPage> page =
+        (*store)->list_keys(cursor, query.limit.value_or(kAllKeysPageKeys), query.prefix);
+    if (!page.is_ok()) return store->close(io, selection, report(io, "keys", page.status()));
+    for (const std::string& key : page->keys) {
+      io.out.write(key.data(), static_cast<std::streamsize>(key.size()));
+      io.out.put('\n');
+    }
+    if (!page->cursor.has_value() || !io.out) break;
+    if (query.limit.has_value()) {
+      io.out << "cursor: " << *page->cursor << '\n';
+      break;
+    }
+    cursor = std::move(page->cursor);
   }
   return store->close(io, selection, finish_output(io, ExitCode::kSuccess));
 }
@@ -198,8 +145,39 @@ ExitCode run_stats(const StoreSelection& selection, CommandIo& io) {
       {"index_bytes", stats.index_bytes},
       {"last_sequence", stats.last_sequence},
       {"torn_bytes_dropped", stats.torn_bytes_dropped},
+      {"dead_bytes", stats.dead_bytes},
+      {"user_bytes_written", stats.user_bytes_written},
+      {"compactions", stats.compactions},
+      {"compaction_bytes_written", stats.compaction_bytes_written},
+      {"hint_bytes_written", stats.hint_bytes_written},
+      {"compaction_failures", stats.compaction_failures},
+      {"last_compaction_unix_ms", static_cast<uint64_t>(stats.last_compaction_unix_ms)},
+      {"hint_files_loaded", stats.hint_files_loaded},
+      {"hint_files_rejected", stats.hint_files_rejected},
+      {"hint_file_bytes", stats.hint_file_bytes},
   };
   for (const auto& [name, number] : fields) io.out << name << ": " << number << '\n';
+  const double write_amplification = stats.user_bytes_written == 0
+                                         ? 0.0
+                                         : static_cast<double>(stats.compaction_bytes_written) /
+                                               static_cast<double>(stats.user_bytes_written);
+  char ratio[32];
+  std::snprintf(ratio, sizeof(ratio), "%.3f", write_amplification);
+  io.out << "compaction_write_amplification: " << ratio << '\n';
+  return store->close(io, selection, finish_output(io, ExitCode::kSuccess));
+}
+
+ExitCode run_compact(const StoreSelection& selection, CommandIo& io) {
+  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
+  if (!store.is_ok()) return report(io, "compact", store.status());
+  const uint64_t disk_bytes_before = (*store)->stats().disk_bytes;
+  if (Status status = (*store)->compact(); !status.is_ok()) {
+    return store->close(io, selection, report(io, "compact", status));
+  }
+  const StoreStats after = (*store)->stats();
+  io.out << "disk_bytes_before: " << disk_bytes_before << '\n'
+         << "disk_bytes_after: " << after.disk_bytes << '\n'
+         << "live_bytes: " << after.live_bytes << '\n';
   return store->close(io, selection, finish_output(io, ExitCode::kSuccess));
 }
 

@@ -4,10 +4,12 @@
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "tools/batch_commands.h"
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
 
@@ -35,6 +37,15 @@ const CLI::Validator kPositiveWholeNumber(
       return "must be a whole number of at least 1, not '" + text + "'";
     },
     "");
+
+// DELTA of `incr`: any int64, negative ones included, with a plain message when out of range.
+std::optional<int64_t> parse_delta(const std::string& text) {
+  int64_t delta = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, delta);
+  if (error != std::errc() || stop != end) return std::nullopt;
+  return delta;
+}
 
 }  // namespace
 
@@ -80,8 +91,30 @@ int main(int argc, char** argv) {
   CLI::App* exists = app.add_subcommand("exists", "Print true (exit 0) or false (exit 1)");
   exists->add_option("KEY", key, "The key")->required();
 
-  CLI::App* keys = app.add_subcommand("keys", "Print every key, one per line, sorted");
+  CLI::App* incr = app.add_subcommand(
+      "incr", "Add DELTA (default 1) to the 8-byte counter under KEY; print the new value");
+  incr->add_option("KEY", key, "The key")->required();
+  std::string delta_text = "1";
+  incr->add_option("DELTA", delta_text, "A whole number, negative to count down (default 1)");
+
+  CLI::App* keys = app.add_subcommand(
+      "keys", "Print the keys, one per line, sorted; with --limit one page and a cursor line");
+  logkv::tool::KeysQuery keys_query;
+  keys->add_option("--prefix", keys_query.prefix, "Only keys that start with this text");
+  keys->add_option("--limit", keys_query.limit, "At most this many keys (1 to 100000)")
+      ->check(kPositiveWholeNumber);
+  keys->add_option("--cursor", keys_query.cursor,
+                   "Continue after the page that printed this cursor");
+
+  CLI::App* set_many = app.add_subcommand(
+      "set-many", "Store every pair of a JSON object {\"key\": \"value\"} on stdin, atomically");
+  CLI::App* get_many = app.add_subcommand(
+      "get-many", "Print a JSON object with the values of a JSON array of keys on stdin");
+  CLI::App* delete_many = app.add_subcommand(
+      "delete-many", "Remove every key of a JSON array [\"key\", ...] on stdin, atomically");
   CLI::App* stats = app.add_subcommand("stats", "Print the store's counters, one per line");
+  CLI::App* compact = app.add_subcommand(
+      "compact", "Rewrite the store's files to hold only live data; print the sizes before/after");
 
   try {
     app.parse(argc, argv);
@@ -93,7 +126,8 @@ int main(int argc, char** argv) {
     const std::vector<std::string> unparsed = app.remaining();
     if (app.get_subcommands().empty() && !unparsed.empty()) {
       problem = "unknown command '" + unparsed.front() +
-                "' (commands: set, get, delete, exists, keys, stats)";
+                "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
+                "get-many, delete-many)";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -113,10 +147,28 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_delete(selection, key, io);
   } else if (exists->parsed()) {
     result = logkv::tool::run_exists(selection, key, io);
+  } else if (incr->parsed()) {
+    const std::optional<int64_t> delta = parse_delta(delta_text);
+    if (!delta.has_value()) {
+      std::cerr << "logkv: bad command line: DELTA must be a whole number from "
+                << std::numeric_limits<int64_t>::min() << " to "
+                << std::numeric_limits<int64_t>::max() << ", not '" << delta_text
+                << "' (see `logkv --help`)\n";
+      return to_int(ExitCode::kUsage);
+    }
+    result = logkv::tool::run_incr(selection, key, *delta, io);
   } else if (keys->parsed()) {
-    result = logkv::tool::run_keys(selection, io);
+    result = logkv::tool::run_keys(selection, keys_query, io);
+  } else if (set_many->parsed()) {
+    result = logkv::tool::run_set_many(selection, io);
+  } else if (get_many->parsed()) {
+    result = logkv::tool::run_get_many(selection, io);
+  } else if (delete_many->parsed()) {
+    result = logkv::tool::run_delete_many(selection, io);
   } else if (stats->parsed()) {
     result = logkv::tool::run_stats(selection, io);
+  } else if (compact->parsed()) {
+    result = logkv::tool::run_compact(selection, io);
   }
   return to_int(result);
 }

@@ -120,6 +120,96 @@ logkv_status logkv_exists(logkv_store* store, const char* key, size_t key_len, i
 logkv_status logkv_keys(logkv_store* store, char*** keys_out, size_t** key_lens_out,
                         size_t* count_out, char** errmsg);
 
+/* ---- Several keys at once ----
+ * The key arrays below are `count` pointers with `count` lengths (keys[i] has key_lens[i] bytes);
+ * both arrays may be NULL only when count is 0, and keys[i] may be NULL only when key_lens[i]
+ * is 0. A result over the store's result cap (128 MiB, Options::result_bytes_max in C++) fails
+ * with LOGKV_LIMIT_EXCEEDED and a message containing "query result exceeds limit". */
+
+/* Looks up every key. On LOGKV_OK, *values_out is a malloc'ed array of `count` entries in
+ * request order: a malloc'ed copy of the value (non-NULL even for an empty value), or NULL when
+ * that key is not stored; when value_lens_out is not NULL, *value_lens_out is a malloc'ed array
+ * of their lengths (0 for a missing key). With count 0 both arrays are NULL. Release everything
+ * with logkv_free_values(values, value_lens, count).
+ * Thread-safety: each key is read like logkv_get, on its own. Reads only: on failure (a bad key,
+ * named in the message; the result cap; LOGKV_OUT_OF_MEMORY) nothing is returned. */
+logkv_status logkv_get_many(logkv_store* store, const char* const* keys, const size_t* key_lens,
+                            size_t count, char*** values_out, size_t** value_lens_out,
+                            char** errmsg);
+
+/* Stores values[i] (value_lens[i] bytes) under keys[i] for every i, as one atomic batch: after
+ * any crash all pairs are stored or none. A key given twice keeps its last value.
+ * Thread-safety: as logkv_set. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS. On failure nothing is
+ * written; a refusal names the offending key. */
+logkv_status logkv_set_many(logkv_store* store, const char* const* keys, const size_t* key_lens,
+                            const char* const* values, const size_t* value_lens, size_t count,
+                            char** errmsg);
+
+/* Removes every key as one atomic batch; keys that are not stored are skipped.
+ * Thread-safety: as logkv_delete. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS. On failure nothing
+ * is removed. */
+logkv_status logkv_delete_many(logkv_store* store, const char* const* keys, const size_t* key_lens,
+                               size_t count, char** errmsg);
+
+/* ---- Counters ---- */
+
+/* Adds `delta` to the counter under `key` (a missing key counts as 0) and sets *value_out to
+ * the new value. The counter is stored as 8 bytes, little-endian two's complement.
+ * Thread-safety: atomic; concurrent increments never lose an update. Durable on LOGKV_OK with
+ * LOGKV_SYNC_ALWAYS. On failure nothing is written and *value_out is unchanged:
+ * LOGKV_INVALID_ARGUMENT when the stored value is not 8 bytes or the sum overflows int64_t,
+ * LOGKV_LIMIT_EXCEEDED for a new key in a full store. */
+logkv_status logkv_increment(logkv_store* store, const char* key, size_t key_len, int64_t delta,
+                             int64_t* value_out, char** errmsg);
+
+/* ---- Compare-and-swap ----
+ * A logkv_cas remembers one key's value and version (every set or delete changes the version,
+ * so A -> B -> A is detected). Typical use: logkv_cas_begin, compute from logkv_cas_current,
+ * logkv_cas_swap; when it reports *swapped_out == 0, the token already holds the newer value:
+ * compute again and swap again. */
+typedef struct logkv_cas logkv_cas;
+
+/* Reads `key` and returns a new token for it in *cas_out, to release with logkv_cas_free.
+ * Thread-safety: reads only. On failure *cas_out is unchanged and nothing is allocated. */
+logkv_status logkv_cas_begin(logkv_store* store, const char* key, size_t key_len,
+                             logkv_cas** cas_out, char** errmsg);
+
+/* The value the token holds: returns 1 and points *value_out / *value_len_out at it (owned by
+ * the token, valid until the next logkv_cas_swap or logkv_cas_free of it), or returns 0 with
+ * *value_out NULL and *value_len_out 0 when the key was absent (or `cas` is NULL). Either output
+ * pointer may be NULL. A token may be used by one thread at a time. */
+int logkv_cas_current(const logkv_cas* cas, const char** value_out, size_t* value_len_out);
+
+/* Writes `value` under the token's key only if no set or delete of the key was committed since
+ * the token's value was read (for a token that saw the key absent: only if it is still absent).
+ * On LOGKV_OK, *swapped_out is 1 if the value was written, 0 if the key had changed (nothing
+ * written); either way the token now holds the key's current value and version.
+ * Thread-safety: the check and the write are atomic with respect to every other write; one
+ * token must not be used by two threads at once. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS. On
+ * failure (bad value, full store, I/O error) nothing is written and the token is unchanged. */
+logkv_status logkv_cas_swap(logkv_store* store, logkv_cas* cas, const char* value, size_t value_len,
+                            int* swapped_out, char** errmsg);
+
+/* Frees a token. NULL is a no-op. Cannot fail. */
+void logkv_cas_free(logkv_cas* cas);
+
+/* ---- Paging through keys ---- */
+
+/* One page of the keys that start with `prefix` (prefix_len bytes; NULL with 0 for all keys), in
+ * byte order: at most `limit` (1 to 100000) keys after `cursor`, a NUL-terminated string from an
+ * earlier call's *next_cursor_out, or NULL for the first page. Keys come back as in logkv_keys
+ * (release with logkv_free_keys). *next_cursor_out is a malloc'ed cursor for the next page, or
+ * NULL when no keys remain; free it with logkv_free.
+ * Paging while the store changes returns every key present for the whole listing exactly once;
+ * keys added or deleted meanwhile may or may not appear. Thread-safety: reads only; each page
+ * scans the in-memory index once (O(n log limit)). On failure nothing is returned:
+ * LOGKV_INVALID_ARGUMENT for a limit out of range or a cursor logkv did not issue,
+ * LOGKV_LIMIT_EXCEEDED over the result cap. */
+logkv_status logkv_list_keys(logkv_store* store, const char* cursor, size_t limit,
+                             const char* prefix, size_t prefix_len, char*** keys_out,
+                             size_t** key_lens_out, size_t* count_out, char** next_cursor_out,
+                             char** errmsg);
+
 /* Syncs, releases the folder lock and frees the handle. NULL is a no-op returning LOGKV_OK.
  * Not thread-safe: no other call may use the handle during or after it. Every write that
  * returned LOGKV_OK stays durable. On failure (the message says what could not be synced or
@@ -133,6 +223,10 @@ void logkv_free(void* buffer);
 /* Frees what logkv_keys returned (`count` as it returned it). `key_lens` may be NULL.
  * Thread-safe; cannot fail. */
 void logkv_free_keys(char** keys, size_t* key_lens, size_t count);
+
+/* Frees what logkv_get_many returned (`count` as passed to it). `value_lens` may be NULL.
+ * Thread-safe; cannot fail. */
+void logkv_free_values(char** values, size_t* value_lens, size_t count);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -65,6 +65,27 @@ struct Options {
   // Keep everything in memory; the path is only a name. Nothing survives close().
   bool in_memory = false;
   IoBackend io_backend = IoBackend::kAuto;
+
+  // Compaction (docs/DESIGN.md, "Compaction") copies the live records of old segments into new
+  // ones and deletes the old ones, so that the log does not grow forever.
+  //
+  // Run compaction on a background thread whenever the thresholds below say so. Off: only
+  // Store::compact() compacts, and sealed segments get hint files only from it.
+  bool automatic_compaction = true;
+  // Compact when the segment files hold more than this many times the live bytes (the newest
+  // record of each key). Above 1.0, at most 100.
+  double compaction_disk_ratio_max = 1.5;
+  // Also compact any sealed segment whose dead bytes reach this fraction of it. Above 0, at
+  // most 1.
+  double compaction_segment_dead_fraction = 0.5;
+  // Automatic compaction starts only once the sealed segments hold at least this many dead
+  // bytes, so that a small store is not rewritten to save a few kilobytes. 0: no floor.
+  uint64_t compaction_dead_bytes_min = 1ull << 20;
+  // Every sealed segment of at least this many bytes gets a hint file (written by compaction
+  // with its output segments, or by the background thread for segments the writer sealed), so
+  // that open reads its keys instead of the whole segment. Reading a smaller segment whole costs
+  // about as much, and its hint would only take disk space.
+  uint64_t hint_segment_bytes_min = 1ull << 20;
 };
 
 }  // namespace logkv

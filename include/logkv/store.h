@@ -23,13 +23,18 @@
 #ifndef LOGKV_STORE_H_
 #define LOGKV_STORE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "logkv/compare_and_swap.h"
+#include "logkv/key_page.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
 #include "logkv/write_batch.h"
@@ -46,6 +51,20 @@ struct StoreStats {
   uint64_t last_sequence = 0;       // sequence number of the newest record
   uint64_t torn_bytes_dropped = 0;  // bytes of a torn tail cut off when the store was opened
   std::string io_backend;           // "io_uring", "pwrite" or "memory"
+
+  // Compaction. Counters named "_written" count since the store was opened.
+  uint64_t dead_bytes = 0;          // disk_bytes - live_bytes: what compaction can reclaim
+  uint64_t user_bytes_written = 0;  // record bytes appended by set/del/write
+  uint64_t compactions = 0;         // compactions that finished
+  // Segment bytes written by compaction. Write amplification of compaction:
+  // compaction_bytes_written / user_bytes_written.
+  uint64_t compaction_bytes_written = 0;
+  uint64_t hint_bytes_written = 0;      // hint file bytes written
+  uint64_t compaction_failures = 0;     // background compactions that failed (and were retried)
+  int64_t last_compaction_unix_ms = 0;  // when the last compaction finished; 0: none since open
+  uint64_t hint_files_loaded = 0;       // segments open read from their hint file
+  uint64_t hint_files_rejected = 0;     // damaged or stale hint files open ignored (it scanned)
+  uint64_t hint_file_bytes = 0;         // bytes in all hint files (not part of disk_bytes)
 };
 
 class Store {
@@ -85,10 +104,80 @@ class Store {
   // Whether `key` is stored. Answered from the index; never reads the value.
   virtual Result<bool> exists(std::string_view key) = 0;
 
-  // Every stored key, in no particular order.
+  // Every stored key, in no particular order. Fails with kLimitExceeded ("query result exceeds
+  // limit") when the keys' bytes exceed Options::result_bytes_max; page with list_keys instead.
   virtual Result<std::vector<std::string>> keys() = 0;
 
+  // One result per requested key, in request order: the value, or an empty optional when the
+  // key is not stored (a key asked twice is answered twice). Each key is read like get(), on its
+  // own: a write running meanwhile may show for some keys and not for others. Fails with no
+  // results when a key is invalid (the error names it) or when the requested keys and found
+  // values exceed Options::result_bytes_max bytes (kLimitExceeded, "query result exceeds
+  // limit").
+  virtual Result<std::vector<std::optional<std::string>>> get_many(
+      std::span<const std::string_view> keys) = 0;
+
+  // Stores every (key, value) pair as one atomic batch, exactly like write() of a WriteBatch of
+  // sets in this order (a key given twice keeps its last value). Durable on return with
+  // kAlways; on any refusal nothing is written.
+  virtual Status set_many(std::span<const std::pair<std::string_view, std::string_view>> pairs) = 0;
+
+  // Removes every key as one atomic batch, like write() of a WriteBatch of deletes. Keys that
+  // are not stored are skipped. Durable on return with kAlways; on failure nothing is removed.
+  virtual Status delete_many(std::span<const std::string_view> keys) = 0;
+
+  // Adds `delta` to the signed 64-bit counter stored under `key` and returns the new value.
+  // Atomic: concurrent increments (and other writes) of the key never lose an update. A missing
+  // key counts as 0 and is created (refused with kLimitExceeded when the store is full). The
+  // counter is stored as 8 bytes, little-endian two's complement (the encoding Spin uses), so
+  // get() returns those 8 bytes. Refused with kInvalidArgument, nothing written, when the stored
+  // value is not 8 bytes long (the error names the key and the length) or when the sum does not
+  // fit in int64_t. Durable on return with kAlways.
+  virtual Result<int64_t> increment(std::string_view key, int64_t delta) = 0;
+
+  // Starts a compare-and-swap on `key`: returns its current value (or none) and version. Reads
+  // only; never blocks on writers.
+  virtual Result<CasToken> cas_begin(std::string_view key) = 0;
+
+  // Writes `value` under the token's key only if no set or delete of that key was committed
+  // since the token was taken (same version; for a token taken while the key was absent: the
+  // key is still absent). The check and the write are one atomic step with respect to every
+  // other write. On success the outcome has swapped = true and a token for the new value; when
+  // the key changed meanwhile it has swapped = false, nothing is written, and its token holds
+  // the key's current value and version, ready for a retry. Refusals (invalid key, value too
+  // large, full store for a key that is still absent) are errors and write nothing. Durable on
+  // return with kAlways.
+  //
+  // An absent key has no version: if it was set and deleted again after a token saw it absent,
+  // a swap with that token still succeeds.
+  virtual Result<CasOutcome> cas_swap(const CasToken& token, std::string_view value) = 0;
+
+  // One page of the keys that start with `prefix`, in byte order: the `limit` smallest such keys
+  // after `cursor` (from the first key when `cursor` is empty), and a cursor for the next page
+  // when more remain. `limit` must be 1 to kListKeysLimitMax. Paging through a store while it
+  // changes returns every key that is present for the whole listing exactly once; keys added or
+  // deleted meanwhile may or may not appear. A cursor that logkv did not issue (malformed,
+  // truncated, edited) fails with kInvalidArgument. Fails with kLimitExceeded ("query result
+  // exceeds limit") when the page's keys exceed Options::result_bytes_max bytes.
+  //
+  // Cost: each page scans the whole in-memory index once, keeping the candidates in a bounded
+  // heap: O(n log limit) time for n stored keys and memory for `limit` keys. Reads only; holds
+  // one index shard's read lock at a time, so writers wait only briefly.
+  virtual Result<KeyPage> list_keys(std::optional<std::string_view> cursor, size_t limit,
+                                    std::string_view prefix = {}) = 0;
+
   virtual StoreStats stats() = 0;
+
+  // Compacts the whole log now and returns when done: seals the segment being appended to,
+  // then copies the live records of every sealed segment into new segments (each with a hint
+  // file) and deletes the old ones. Afterwards the segment files hold the live data, the delete
+  // records still needed to hide older values, and whatever was written meanwhile. Readers and
+  // writers keep working during the call; writers wait only for short index swaps. Crash-safe
+  // at every step: nothing acknowledged is lost and nothing deleted comes back. Fails with
+  // kWritesStopped after a failed write (reopen first), or with the I/O error that stopped it;
+  // the store stays consistent either way. Automatic compaction does the same in the
+  // background, a few segments at a time (Options::automatic_compaction).
+  virtual Status compact() = 0;
 
   // Syncs, releases the lock and closes files. Later calls on this object fail with
   // kInvalidArgument. Calling close() twice is fine.

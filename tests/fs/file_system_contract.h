@@ -2,7 +2,9 @@
 //
 // A test file instantiates it with a "provider": a default-constructible type with members
 // `std::shared_ptr<logkv::FileSystem> fs` and `std::string root` (an existing, empty folder
-// that the test may fill). See posix_file_system_test.cc and mem_file_system_test.cc.
+// that the test may fill). See posix_file_system_test.cc and mem_file_system_test.cc. A provider
+// may also have `std::string skip_reason`: when it is not empty every test is skipped with it
+// (a backend this machine cannot run, such as io_uring in a sandbox that forbids it).
 #ifndef LOGKV_TESTS_FS_FILE_SYSTEM_CONTRACT_H_
 #define LOGKV_TESTS_FS_FILE_SYSTEM_CONTRACT_H_
 
@@ -25,6 +27,12 @@ namespace logkv::testing {
 template <typename Provider>
 class FileSystemContractTest : public ::testing::Test {
  protected:
+  void SetUp() override {
+    if constexpr (requires { provider_.skip_reason; }) {
+      if (!provider_.skip_reason.empty()) GTEST_SKIP() << provider_.skip_reason;
+    }
+  }
+
   FileSystem& fs() { return *provider_.fs; }
   std::string path(const std::string& name) const { return join_path(provider_.root, name); }
 
