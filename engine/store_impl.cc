@@ -399,6 +399,7 @@ StoreStats StoreImpl::stats() {
     stats.hint_bytes_written = compaction.hint_bytes_written;
     stats.compaction_failures = compaction.failures;
     stats.last_compaction_unix_ms = compaction.last_compaction_unix_ms;
+    stats.last_compaction_error = compactor_->last_error();
   }
   return stats;
 }

@@ -58,7 +58,8 @@ struct KeysQuery {
 ExitCode run_keys(const StoreSelection& store, const KeysQuery& query, CommandIo& io);
 
 // Prints each StoreStats field as "name: value", one per line, and the compaction write
-// amplification (compaction_bytes_written / user_bytes_written) with three decimals.
+// amplification (compaction_bytes_written / user_bytes_written) with three decimals. The last
+// compaction error is printed only when there is one.
 ExitCode run_stats(const StoreSelection& store, CommandIo& io);
 
 // Compacts the whole store (Store::compact()) and prints "disk_bytes_before: N",

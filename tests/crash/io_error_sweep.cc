@@ -247,7 +247,7 @@ IoErrorSweepResult Sweep::run(uint32_t workload_operations) {
   };
   bool going = after_step(StepKind::kOpen, "the first open", open());
   Workload workload(seed_, WorkloadShape{});
-  for (uint32_t i = 0; i < workload_operations && going; ++i) {
+  for (uint32_t i = 0; i < workload_operations && going && !stop_; ++i) {
     const Op op = workload.next();
     if (op.kind == OpKind::kReopen) {
       Status status = store_->close();
@@ -258,11 +258,10 @@ IoErrorSweepResult Sweep::run(uint32_t workload_operations) {
     }
     if (is_write(op)) written_.note(op);
     const Status status = apply_to_store(op, acknowledged_, *store_);
-    going = after_step(is_write(op) ? StepKind::kWrite : StepKind::kRead, describe(op), status) &&
-            !stop_;
+    going = after_step(is_write(op) ? StepKind::kWrite : StepKind::kRead, describe(op), status);
     if (going && is_write(op)) apply_to_model(op, &acknowledged_);
   }
-  if (going) after_step(StepKind::kClose, "the final close", store_->close());
+  if (going && !stop_) after_step(StepKind::kClose, "the final close", store_->close());
   faults_->set_hook({});
   store_.reset();
   result_.operations = operation_count_;
