@@ -5,9 +5,9 @@
 //   1. a segment with nothing live or pinned is taken: dropping it copies nothing;
 //   2. a segment whose dead bytes reach `segment_dead_fraction` of it is taken;
 //   3. while the store's disk bytes (segments and hint files) exceed `disk_ratio_max` times its
-//      needed (live + pinned) bytes, the segments with the highest dead fraction are taken until the projected disk
-//      use falls halfway from the trigger to the needed bytes, so that one compaction buys room
-//      for many writes instead of firing again after the next one;
+//      needed (live + pinned) bytes, the segments with the highest dead fraction are taken until
+//      the projected disk use falls halfway from the trigger to the needed bytes, so that one
+//      compaction buys room for many writes instead of firing again after the next one;
 //   4. once `small_segments_to_merge` immutable segments are smaller than a quarter of
 //      `segment_bytes_max`, they are merged, as many as fit into one segment;
 //   5. a segment whose id is more than `id_span_max` below the active one is rewritten, so that

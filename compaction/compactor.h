@@ -57,7 +57,8 @@ class Compactor {
 
   // Seals the active segment, then compacts every immutable segment, so that the store holds
   // only live records (and the tombstones they still need) once this returns, apart from writes
-  // that arrive meanwhile. Every immutable segment has a hint file afterwards.
+  // that arrive meanwhile. Afterwards every immutable segment of at least
+  // Options::hint_segment_bytes_min bytes has a hint file.
   Status compact_all();
   // Compacts exactly `segment_ids`, which must be immutable segments (for tests and tools).
   Status compact_segments(std::span<const uint64_t> segment_ids);

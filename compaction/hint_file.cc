@@ -26,8 +26,8 @@ bool is_valid_type_byte(uint8_t type) {
 
 // Why `entry` cannot be the next entry after one that ended at `previous_end` with sequence
 // `previous_sequence`, in a segment of `segment_bytes` bytes; empty when it can.
-std::string entry_problem(const HintEntry& entry, uint64_t previous_end, uint64_t previous_sequence,
-                          uint64_t segment_bytes) {
+std::string_view entry_problem(const HintEntry& entry, uint64_t previous_end,
+                               uint64_t previous_sequence, uint64_t segment_bytes) {
   const uint64_t header_and_key = encoded_record_bytes(entry.key.size(), 0);
   if (entry.record_bytes < header_and_key) return "a record shorter than its key";
   if (entry.type == RecordType::kDelete && entry.record_bytes != header_and_key) {
@@ -116,20 +116,22 @@ Result<DecodedHintFile> decode_hint_file(std::string_view bytes, uint64_t segmen
   size_t position = kHintHeaderBytes;
   uint64_t previous_end = kSegmentHeaderBytes;
   for (uint64_t i = 0; i < entry_count; ++i) {
-    const std::string where =
-        "entry " + std::to_string(i) + " at offset " + std::to_string(position);
+    // Built only for a message: open decodes millions of entries.
+    const auto where = [&] {
+      return "entry " + std::to_string(i) + " at offset " + std::to_string(position);
+    };
     if (checked_bytes - position < kHintEntryHeaderBytes) {
-      return bad_hint(file_name, where + " runs past the end of the file");
+      return bad_hint(file_name, where() + " runs past the end of the file");
     }
     const char* field = bytes.data() + position;
     const auto key_bytes = load_little_endian<uint16_t>(field + kHintEntryKeyLenOffset);
     const auto type = load_little_endian<uint8_t>(field + kHintEntryTypeOffset);
     if (!is_valid_type_byte(type) ||
         load_little_endian<uint8_t>(field + kHintEntryReservedOffset) != 0) {
-      return bad_hint(file_name, where + " has an invalid type or reserved byte");
+      return bad_hint(file_name, where() + " has an invalid type or reserved byte");
     }
     if (checked_bytes - position - kHintEntryHeaderBytes < key_bytes) {
-      return bad_hint(file_name, where + " has a key that runs past the end of the file");
+      return bad_hint(file_name, where() + " has a key that runs past the end of the file");
     }
     HintEntry entry;
     entry.sequence = load_little_endian<uint64_t>(field + kHintEntrySequenceOffset);
@@ -137,9 +139,11 @@ Result<DecodedHintFile> decode_hint_file(std::string_view bytes, uint64_t segmen
     entry.record_bytes = load_little_endian<uint32_t>(field + kHintEntryRecordBytesOffset);
     entry.type = static_cast<RecordType>(type);
     entry.key = bytes.substr(position + kHintEntryHeaderBytes, key_bytes);
-    const std::string problem =
+    const std::string_view problem =
         entry_problem(entry, previous_end, hint.last_sequence, hint.segment_bytes);
-    if (!problem.empty()) return bad_hint(file_name, where + " describes " + problem);
+    if (!problem.empty()) {
+      return bad_hint(file_name, where() + " describes " + std::string(problem));
+    }
     previous_end = uint64_t{entry.offset} + entry.record_bytes;
     hint.last_sequence = entry.sequence;
     hint.entries.push_back(entry);

@@ -23,7 +23,7 @@ constexpr size_t kSwapChunkRecords = 1024;
 struct WrittenOutput {
   uint64_t id = 0;
   uint64_t segment_bytes = 0;
-  uint64_t hint_bytes = 0;  // 0: the output is too small to get a hint file
+  uint64_t hint_bytes = 0;        // 0: the output is too small to get a hint file
   std::vector<uint64_t> offsets;  // of each copy, in plan order
 };
 

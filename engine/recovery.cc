@@ -36,22 +36,32 @@ class NewestRecordWins {
 
   void apply_set(std::string_view key, const IndexEntry& entry) {
     note_sequence(entry.sequence);
-    const std::optional<IndexEntry> existing = keys_.find_unlocked_by_writer(key);
-    if (existing && existing->sequence > entry.sequence) return;
-    if (!existing && !deleted_.empty()) {
-      auto it = deleted_.find(key);
-      if (it != deleted_.end() && it->second > entry.sequence) return;
+    // Put first and undo in the rare case that a newer record was met already: one index probe
+    // per record instead of two, and index updates are most of what a hint-based open costs.
+    const std::optional<IndexEntry> replaced = keys_.put(key, entry);
+    if (replaced && replaced->sequence > entry.sequence) {
+      keys_.put(key, *replaced);
+      return;
     }
-    if (const std::optional<IndexEntry> replaced = keys_.put(key, entry)) forget(*replaced);
-    live_by_segment_[entry.segment_id] += entry.record_bytes;
-    live_bytes_ += entry.record_bytes;
+    if (!replaced && !deleted_.empty()) {
+      auto it = deleted_.find(key);
+      if (it != deleted_.end() && it->second > entry.sequence) {
+        keys_.erase(key);
+        return;
+      }
+    }
+    if (replaced) add_live(replaced->segment_id, 0 - uint64_t{replaced->record_bytes});
+    add_live(entry.segment_id, entry.record_bytes);
   }
 
   void apply_delete(std::string_view key, uint64_t sequence) {
     note_sequence(sequence);
     const std::optional<IndexEntry> existing = keys_.find_unlocked_by_writer(key);
     if (existing && existing->sequence > sequence) return;
-    if (existing) forget(*keys_.erase(key));
+    if (existing) {
+      keys_.erase(key);
+      add_live(existing->segment_id, 0 - uint64_t{existing->record_bytes});
+    }
     // Remembered because a segment met later may hold an older value of the key.
     auto [it, inserted] = deleted_.try_emplace(std::string(key), sequence);
     if (!inserted) it->second = std::max(it->second, sequence);
@@ -66,14 +76,22 @@ class NewestRecordWins {
 
  private:
   void note_sequence(uint64_t sequence) { last_sequence_ = std::max(last_sequence_, sequence); }
-  void forget(const IndexEntry& replaced) {
-    live_by_segment_[replaced.segment_id] -= replaced.record_bytes;
-    live_bytes_ -= replaced.record_bytes;
+  // Adds `bytes` (modulo 2^64, so a subtraction is the negated amount) to a segment's count.
+  // The current segment's counter is cached: map nodes do not move.
+  void add_live(uint64_t segment_id, uint64_t bytes) {
+    if (counter_ == nullptr || segment_id != counter_segment_) {
+      counter_ = &live_by_segment_[segment_id];
+      counter_segment_ = segment_id;
+    }
+    *counter_ += bytes;
+    live_bytes_ += bytes;
   }
 
   KeyDirectory& keys_;
   std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>> deleted_;
   std::unordered_map<uint64_t, uint64_t> live_by_segment_;
+  uint64_t* counter_ = nullptr;
+  uint64_t counter_segment_ = 0;
   uint64_t live_bytes_ = 0;
   uint64_t last_sequence_ = 0;
 };
