@@ -126,7 +126,7 @@ TEST(PowerLossTest, EveryCrashPointDuringRecovery) {
 TEST(PowerLossTest, RandomCrashPoints) {
   const uint64_t seed = testing::test_seed();
   const std::optional<CrashPoint> only = crash_point_from_env();
-  const uint64_t target = only ? 1 : env_count("LOGKV_CRASH_POINTS", 8500);
+  const uint64_t target = only ? 1 : env_count("LOGKV_CRASH_POINTS", 9000);
   auto draw_case = [](uint64_t case_seed) {
     std::mt19937_64 random(case_seed);
     PowerLossCase test_case;
