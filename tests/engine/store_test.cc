@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -194,6 +195,21 @@ TEST_F(StoreTest, SyncModeNeverStillRecoversAfterClose) {
   }
   auto store = open(options);
   EXPECT_EQ(store->get("k").value(), "v");
+}
+
+}  // namespace
+}  // namespace logkv
+
+namespace logkv {
+namespace {
+
+TEST_F(StoreTest, LeftoverIoUringProbeFileDoesNotBlockOpen) {
+  { auto store = open(); }
+  // A process that died between creating and unlinking its io_uring probe file.
+  std::FILE* leftover = std::fopen((path_ + "/.logkv-io-uring-probe-abc123").c_str(), "w");
+  ASSERT_NE(leftover, nullptr);
+  std::fclose(leftover);
+  EXPECT_NE(open(), nullptr);
 }
 
 }  // namespace
