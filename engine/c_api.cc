@@ -37,14 +37,16 @@ static_assert(LOGKV_WRITES_STOPPED == static_cast<int>(StatusCode::kWritesStoppe
 static_assert(LOGKV_NOT_SUPPORTED == static_cast<int>(StatusCode::kNotSupported));
 static_assert(LOGKV_SYNC_ALWAYS == static_cast<int>(logkv::SyncMode::kAlways));
 static_assert(LOGKV_SYNC_NEVER == static_cast<int>(logkv::SyncMode::kNever));
+static_assert(LOGKV_SYNC_INTERVAL == static_cast<int>(logkv::SyncMode::kInterval));
 
 // logkv_options -> logkv::Options, refusing values that the C++ types cannot hold.
 std::optional<logkv_status> convert_options(const logkv_options& in, logkv::Options& out,
                                             char** errmsg) {
-  if (in.sync_mode != LOGKV_SYNC_ALWAYS && in.sync_mode != LOGKV_SYNC_NEVER) {
+  if (in.sync_mode != LOGKV_SYNC_ALWAYS && in.sync_mode != LOGKV_SYNC_NEVER &&
+      in.sync_mode != LOGKV_SYNC_INTERVAL) {
     return fail(LOGKV_INVALID_ARGUMENT,
                 "logkv_open: options.sync_mode is " + std::to_string(in.sync_mode) +
-                    "; use LOGKV_SYNC_ALWAYS or LOGKV_SYNC_NEVER",
+                    "; use LOGKV_SYNC_ALWAYS, LOGKV_SYNC_NEVER or LOGKV_SYNC_INTERVAL",
                 errmsg);
   }
   constexpr uint64_t kSizeMax = std::numeric_limits<size_t>::max();
@@ -53,6 +55,7 @@ std::optional<logkv_status> convert_options(const logkv_options& in, logkv::Opti
                 "logkv_open: a limit in options does not fit this platform's size_t", errmsg);
   }
   out.sync_mode = static_cast<logkv::SyncMode>(in.sync_mode);
+  out.sync_interval_ms = in.sync_interval_ms;
   out.limits.key_bytes_max = static_cast<size_t>(in.key_bytes_max);
   out.limits.value_bytes_max = static_cast<size_t>(in.value_bytes_max);
   out.limits.keys_max = static_cast<size_t>(in.keys_max);
@@ -69,7 +72,8 @@ extern "C" {
 void logkv_options_init(logkv_options* options) {
   if (options == nullptr) return;
   const logkv::Options defaults;
-  options->sync_mode = static_cast<logkv_sync_mode>(defaults.sync_mode);
+  options->sync_mode = static_cast<int>(defaults.sync_mode);
+  options->sync_interval_ms = defaults.sync_interval_ms;
   options->key_bytes_max = defaults.limits.key_bytes_max;
   options->value_bytes_max = defaults.limits.value_bytes_max;
   options->keys_max = defaults.limits.keys_max;

@@ -49,13 +49,18 @@ typedef enum logkv_status {
 } logkv_status;
 
 typedef enum logkv_sync_mode {
-  LOGKV_SYNC_ALWAYS = 0, /* every write is fdatasync'ed before it returns */
-  LOGKV_SYNC_NEVER = 1   /* the operating system decides when data reaches the disk */
+  LOGKV_SYNC_ALWAYS = 0,  /* every write is fdatasync'ed before it returns */
+  LOGKV_SYNC_NEVER = 1,   /* the operating system decides when data reaches the disk */
+  LOGKV_SYNC_INTERVAL = 2 /* a background sync every sync_interval_ms; a power loss can lose
+                           * the writes of the last interval, never half a batch */
 } logkv_sync_mode;
 
 /* Open-time settings; fill with logkv_options_init, then change what you need. */
 typedef struct logkv_options {
-  logkv_sync_mode sync_mode;
+  /* A logkv_sync_mode value. Held as an int so that any value a caller stores is well-defined
+   * to read; logkv_open refuses one that is not a logkv_sync_mode. */
+  int sync_mode;
+  uint32_t sync_interval_ms;  /* LOGKV_SYNC_INTERVAL's period, default 100 */
   uint64_t key_bytes_max;     /* default 256 */
   uint64_t value_bytes_max;   /* default 1048576 */
   uint64_t keys_max;          /* default 1024 */

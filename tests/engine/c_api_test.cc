@@ -269,12 +269,30 @@ TEST_F(CApiTest, NullOutputPointersAreInvalidArguments) {
 TEST_F(CApiTest, UnknownSyncModeIsRefusedAtOpen) {
   logkv_options options;
   logkv_options_init(&options);
-  options.sync_mode = static_cast<logkv_sync_mode>(7);
+  options.sync_mode = 7;
   logkv_store* store = nullptr;
   EXPECT_EQ(logkv_open(dir_.path().c_str(), &options, &store, error_.out()),
             LOGKV_INVALID_ARGUMENT);
   EXPECT_EQ(store, nullptr);
   EXPECT_NE(error_.str().find("sync_mode"), std::string::npos) << error_.str();
+}
+
+TEST_F(CApiTest, IntervalSyncModeOpensAndAZeroIntervalIsRefused) {
+  logkv_options options;
+  logkv_options_init(&options);
+  EXPECT_EQ(options.sync_interval_ms, 100u);
+  options.sync_mode = LOGKV_SYNC_INTERVAL;
+  options.sync_interval_ms = 0;
+  logkv_store* store = nullptr;
+  EXPECT_EQ(logkv_open(dir_.path().c_str(), &options, &store, error_.out()),
+            LOGKV_INVALID_ARGUMENT);
+  EXPECT_EQ(store, nullptr);
+  EXPECT_NE(error_.str().find("sync_interval_ms"), std::string::npos) << error_.str();
+  options.sync_interval_ms = 5;
+  ASSERT_EQ(logkv_open(dir_.path().c_str(), &options, &store, error_.out()), LOGKV_OK)
+      << error_.str();
+  EXPECT_EQ(logkv_set(store, "k", 1, "v", 1, error_.out()), LOGKV_OK) << error_.str();
+  EXPECT_EQ(logkv_close(store, error_.out()), LOGKV_OK) << error_.str();
 }
 
 TEST_F(CApiTest, SecondOpenOfTheSameFolderIsLocked) {
