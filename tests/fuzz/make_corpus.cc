@@ -14,10 +14,12 @@
 #include <memory>
 #include <string>
 
+#include "compaction/hint_file.h"
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "tests/fuzz/folder_input.h"
 #include "wal/record.h"
+#include "wal/record_format.h"
 #include "wal/segment_file_name.h"
 
 namespace logkv::fuzz {
@@ -112,6 +114,39 @@ void scan_segment_corpus(const std::filesystem::path& folder, const FolderFiles&
   write_input(folder, "damaged_sealed_segment", selector(1, false) + damaged);
 }
 
+// Hint files of a segment laid out record by record from the real encoder. The first byte of an
+// input is the segment id - 1.
+void decode_hint_corpus(const std::filesystem::path& folder) {
+  struct Written {
+    RecordType type;
+    std::string key;
+    std::string value;
+  };
+  const Written records[] = {{RecordType::kSet, "alpha", "1"},
+                             {RecordType::kSet, "beta", std::string(90, 'b')},
+                             {RecordType::kDelete, "gamma", ""},
+                             {RecordType::kSet, "delta", "4444"}};
+  std::vector<HintEntry> entries;
+  uint64_t offset = kSegmentHeaderBytes;
+  uint64_t sequence = 10;
+  for (const Written& written : records) {
+    const auto bytes = static_cast<uint32_t>(
+        record(written.type, sequence, written.key, written.value).size());
+    entries.push_back({written.key, sequence, static_cast<uint32_t>(offset), bytes, written.type});
+    offset += bytes;
+    sequence += 3;
+  }
+  const std::string id_byte(1, '\x06');  // segment 7
+  write_input(folder, "four_entries", id_byte + encode_hint_file(7, offset, entries));
+  write_input(folder, "no_entries", id_byte + encode_hint_file(7, kSegmentHeaderBytes, {}));
+  write_input(folder, "one_delete",
+              id_byte + encode_hint_file(7, offset, std::span(entries).subspan(2, 1)));
+  std::string damaged = encode_hint_file(7, offset, entries);
+  damaged[kHintHeaderBytes + 3] ^= 0x10;
+  write_input(folder, "bad_checksum", id_byte + damaged);
+  write_input(folder, "other_segment", std::string(1, '\x02') + encode_hint_file(7, offset, entries));
+}
+
 void open_folder_corpus(const std::filesystem::path& folder, const FolderFiles& store) {
   write_input(folder, "empty_folder", "");
   write_input(folder, "written_store", join_folder_input(store));
@@ -143,5 +178,6 @@ int main(int argc, char** argv) {
   logkv::fuzz::decode_record_corpus(out / "decode_record");
   logkv::fuzz::scan_segment_corpus(out / "scan_segment", store);
   logkv::fuzz::open_folder_corpus(out / "open_folder", store);
+  logkv::fuzz::decode_hint_corpus(out / "decode_hint");
   return 0;
 }
