@@ -50,7 +50,7 @@ WorkloadSizes quick_sizes() {
   sizes.large_value_keys = 2;
   sizes.open_keys_large = 20'000;
   sizes.open_repeats = 2;
-  sizes.overwrite_ops = 128;
+  sizes.overwrite_ops = 20'000;
   sizes.overwrite_samples = 4;
   sizes.memory_keys = 20'000;
   return sizes;

@@ -32,8 +32,9 @@ struct WorkloadSizes {
   uint64_t open_keys_large = 1'000'000;
   int open_repeats = 5;
   // A fixed count, so that every engine's space figure is taken after the same writes.
-  uint64_t overwrite_ops = 4096;
-  int overwrite_samples = 16;
+  uint64_t overwrite_ops = 1'000'000;
+  int overwrite_samples = 50;
+  uint64_t overwrite_segment_bytes = 32 << 10;
   uint64_t memory_keys = 1'000'000;
 };
 

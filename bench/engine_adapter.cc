@@ -38,4 +38,6 @@ Status EngineAdapter::bulk_load(uint64_t count, const KeyValueSource& source) {
 
 std::optional<EngineStats> EngineAdapter::stats() { return std::nullopt; }
 
+Status EngineAdapter::compact() { return unsupported(*this, "compact"); }
+
 }  // namespace logkv::bench

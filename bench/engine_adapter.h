@@ -41,6 +41,7 @@ struct Capabilities {
   // The engine keeps its whole index in process memory, so resident-set growth per key is
   // a meaningful figure (for engines that page an on-disk index it measures their caches).
   bool in_memory_index = false;
+  bool explicit_compaction = false;  // compact() runs the engine's compaction
   bool writes_serialised_by_adapter = false;  // the adapter holds a mutex around writes
   bool reads_serialised_by_adapter = false;   // the adapter holds a mutex around reads
 };
@@ -65,6 +66,12 @@ struct OpenParams {
   // capacity limits raise them to fit; others ignore these.
   uint64_t keys_max = 1024;
   uint64_t value_bytes_max = 100;
+  // For engines that write their data as a log of rolling segment files and compact it (logkv):
+  // the segment size to use, and, when compaction starts only after some dead bytes, that
+  // threshold too. 0: the engine's defaults. A store as small as Spin's 1024 keys needs
+  // segments far below the 64 MiB default for its disk use to stay near its live bytes; the
+  // workload that sets this says so in its row. Other engines ignore it.
+  uint64_t log_segment_bytes = 0;
 };
 
 // Figures only some engines report about themselves.
@@ -73,6 +80,13 @@ struct EngineStats {
   uint64_t disk_bytes = 0;
   uint64_t live_bytes = 0;
   uint64_t index_bytes = 0;
+  // Bytes the engine wrote for the user's writes, and bytes its compaction rewrote, since
+  // open: compaction's write amplification is their quotient.
+  uint64_t user_bytes_written = 0;
+  uint64_t compaction_bytes_written = 0;
+  uint64_t compactions = 0;
+  uint64_t segments = 0;           // data files
+  uint64_t hint_files_loaded = 0;  // files open read instead of the data they describe
 };
 
 // Produces the i-th key and value of a bulk load. The views must stay valid until the next
@@ -113,6 +127,10 @@ class EngineAdapter {
 
   // The engine's own counters, when it reports them.
   virtual std::optional<EngineStats> stats();
+
+  // Reclaims the space of overwritten and deleted data now, returning when it is done. Only
+  // when Capabilities::explicit_compaction.
+  virtual Status compact();
 };
 
 // Creates adapters of one engine. Every workload row gets a fresh adapter.

@@ -119,7 +119,7 @@ def plot_space_series(report, rows, out_dir):
         ax.plot(ops, [max(1, s["live_bytes"]) for s in row["series"]], linestyle=":",
                 color=color, label="{} live".format(row["engine"]))
     ax.set_yscale("log")
-    ax.set_xlabel("durable overwrites done")
+    ax.set_xlabel("overwrites done (sync off)")
     ax.set_ylabel("bytes (log scale)")
     ax.set_title("logkv-bench: disk bytes vs live bytes under steady overwrites\n{}".format(
         machine_line(report)), fontsize=9)
