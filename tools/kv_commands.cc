@@ -164,6 +164,7 @@ ExitCode run_stats(const StoreSelection& selection, CommandIo& io) {
   char ratio[32];
   std::snprintf(ratio, sizeof(ratio), "%.3f", write_amplification);
   io.out << "compaction_write_amplification: " << ratio << '\n';
+  io.out << "io_backend: " << stats.io_backend << '\n';
   if (!stats.last_compaction_error.empty()) {
     io.out << "last_compaction_error: " << stats.last_compaction_error << '\n';
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -268,9 +269,39 @@ TEST_F(LogkvCliTest, StatsPrintsEveryCounter) {
   EXPECT_EQ(stats.exit_code, 0) << stats.err;
   EXPECT_NE(stats.out.find("keys: 2\n"), std::string::npos) << stats.out;
   for (const char* field : {"segments: ", "disk_bytes: ", "live_bytes: ", "index_bytes: ",
-                            "last_sequence: ", "torn_bytes_dropped: "}) {
+                            "last_sequence: ", "torn_bytes_dropped: ", "dead_bytes: ",
+                            "user_bytes_written: ", "compactions: ", "compaction_bytes_written: ",
+                            "hint_bytes_written: ", "compaction_failures: ",
+                            "last_compaction_unix_ms: ", "hint_files_loaded: ",
+                            "hint_files_rejected: ", "hint_file_bytes: ",
+                            "compaction_write_amplification: ", "io_backend: "}) {
     EXPECT_NE(stats.out.find(field), std::string::npos) << field << " missing in\n" << stats.out;
   }
+}
+
+TEST_F(LogkvCliTest, CompactKeepsTheDataAndShrinksAnOverwrittenStore) {
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(logkv({"set", "k", value + std::to_string(i)}).exit_code, 0);
+  ASSERT_EQ(logkv({"set", "other", "o"}).exit_code, 0);
+  ProcessResult compact = logkv({"compact"});
+  ASSERT_EQ(compact.exit_code, 0) << compact.err;
+  uint64_t before = 0;
+  uint64_t after = 0;
+  ASSERT_EQ(std::sscanf(compact.out.c_str(), "disk_bytes_before: %lu\ndisk_bytes_after: %lu",
+                        &before, &after),
+            2)
+      << compact.out;
+  EXPECT_GT(before, 50u * 1000u);
+  EXPECT_LT(after, 3000u) << "only the two live records and segment headers should remain";
+  EXPECT_EQ(logkv({"get", "k"}).out, value + "49");
+  EXPECT_EQ(logkv({"get", "other"}).out, "o");
+}
+
+TEST_F(LogkvCliTest, CompactOfAMissingStoreFailsAndCreatesNothing) {
+  ProcessResult compact = run_raw({"--store", dir_.file("absent"), "compact"});
+  EXPECT_EQ(compact.exit_code, 4) << compact.err;
+  EXPECT_FALSE(compact.err.empty());
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("absent")));
 }
 
 TEST_F(LogkvCliTest, StoreComesFromLogkvStoreEnvironmentVariable) {
