@@ -215,6 +215,41 @@ logkv_status logkv_list_keys(logkv_store* store, const char* cursor, size_t limi
                              size_t** key_lens_out, size_t* count_out, char** next_cursor_out,
                              char** errmsg);
 
+/* ---- Maintenance ---- */
+
+/* A snapshot of a store's counters (see logkv::StoreStats in logkv/store.h for each). Counters
+ * named _written count since the store was opened. */
+typedef struct logkv_stats {
+  uint64_t keys;
+  uint64_t segments;
+  uint64_t disk_bytes; /* bytes in all segment files */
+  uint64_t live_bytes; /* bytes of the newest record of each live key */
+  uint64_t dead_bytes; /* disk_bytes - live_bytes: what compaction can reclaim */
+  uint64_t index_bytes;
+  uint64_t last_sequence;
+  uint64_t torn_bytes_dropped;
+  uint64_t user_bytes_written;
+  uint64_t compactions;
+  uint64_t compaction_bytes_written; /* write amplification: this / user_bytes_written */
+  uint64_t compaction_failures;
+  int64_t last_compaction_unix_ms; /* 0: none since open */
+  uint64_t hint_files_loaded;
+  uint64_t hint_files_rejected;
+  uint64_t hint_file_bytes;
+} logkv_stats;
+
+/* Fills *stats_out. Thread-safety: reads only; the counters are read one by one, so a snapshot
+ * taken during writes may mix moments. Fails only with LOGKV_INVALID_ARGUMENT for a NULL
+ * argument (then *stats_out is unchanged). */
+logkv_status logkv_get_stats(logkv_store* store, logkv_stats* stats_out, char** errmsg);
+
+/* Compacts the whole store now and returns when it is done: the live records of every segment
+ * are copied into new segments, which are durable before the old ones are deleted; a crash at
+ * any point leaves the store consistent. Thread-safety: may run while other threads read and
+ * write (they wait at most for an index swap). On failure nothing stored is lost; the message
+ * says what failed, and the store stays usable. */
+logkv_status logkv_compact(logkv_store* store, char** errmsg);
+
 /* Syncs, releases the folder lock and frees the handle. NULL is a no-op returning LOGKV_OK.
  * Not thread-safe: no other call may use the handle during or after it. Every write that
  * returned LOGKV_OK stays durable. On failure (the message says what could not be synced or
