@@ -79,7 +79,7 @@ WorkloadRun run_workload(const PowerLossCase& test_case, const std::shared_ptr<M
       run.since_last_durable_point = {run.acknowledged};
       continue;
     }
-    if (is_write(op)) run.written.note(op);
+    if (is_write(op)) run.written.note(op, run.acknowledged);
     const Status status = apply_to_store(op, run.acknowledged, *store);
     if (status.is_ok()) {
       if (is_write(op)) {

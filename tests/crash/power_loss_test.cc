@@ -193,7 +193,7 @@ std::string run_concurrent_round(uint64_t round_seed, uint64_t crash_point, bool
           Workload workload(mix_seed(round_seed, t), write_only_shape(thread_key_prefix(t)));
           for (int i = 0; i < kOperationsPerThread; ++i) {
             const Op op = workload.next();
-            run.written.note(op);
+            run.written.note(op, run.acknowledged);
             const Status status = apply_to_store(op, run.acknowledged, *store);
             if (!status.is_ok()) {
               if (!cut.crashed()) run.failure = describe(op) + ": " + status.to_string();

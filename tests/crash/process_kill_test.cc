@@ -187,12 +187,12 @@ void run_kills(const KillPlan& plan) {
       Workload workload = child_workload(round_seed, t, plan.threads);
       for (uint64_t i = 0; i < report.acknowledged[t]; ++i) {
         const Op op = workload.next();
-        written[t].note(op);
+        written[t].note(op, models[t]);
         apply_to_model(op, &models[t]);
       }
       std::optional<Op> in_flight;
       if (!report.done) in_flight = workload.next();
-      if (in_flight) written[t].note(*in_flight);
+      if (in_flight) written[t].note(*in_flight, models[t]);
       const Model part = with_prefix(*recovered, thread_key_prefix(t));
       keys_of_threads += part.size();
       const std::vector<Model> allowed =

@@ -5,8 +5,12 @@
 
 namespace logkv::crash {
 
-void WrittenValues::note(const Op& op) {
+void WrittenValues::note(const Op& op, const Model& before) {
   switch (op.kind) {
+    case OpKind::kIncrement:
+    case OpKind::kCompareAndSwap:
+      values_[op.key].insert(counter_value_after(op, before));
+      return;
     case OpKind::kSet:
       values_[op.key].insert(op.value);
       return;

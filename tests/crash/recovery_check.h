@@ -24,7 +24,9 @@ namespace logkv::crash {
 // that was ever deleted: the evidence for telling "never written" from "an older version".
 class WrittenValues {
  public:
-  void note(const Op& op);
+  // Notes the values `op` writes when it runs on a store holding `before` (which only
+  // increments and compare-and-swaps depend on).
+  void note(const Op& op, const Model& before);
   bool was_written(const std::string& key, const std::string& value) const;
   bool was_deleted(const std::string& key) const { return deleted_.contains(key); }
 

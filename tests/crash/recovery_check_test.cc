@@ -35,13 +35,13 @@ class RecoveryCheckTest : public ::testing::Test {
   // History: a=1, b=2, a=3, delete b; then a batch {c=4, a=5} in flight.
   void SetUp() override {
     for (const Op& op : {set_op("a", "1"), set_op("b", "2"), set_op("a", "3"), delete_op("b")}) {
-      written_.note(op);
+      written_.note(op, acknowledged_);
       apply_to_model(op, &acknowledged_);
     }
     in_flight_.kind = OpKind::kBatch;
     in_flight_.batch.set("c", "4");
     in_flight_.batch.set("a", "5");
-    written_.note(in_flight_);
+    written_.note(in_flight_, acknowledged_);
   }
   std::string check(const Model& recovered) const {
     return check_recovered(recovered, acknowledged_or_in_flight(acknowledged_, &in_flight_),
@@ -112,6 +112,38 @@ TEST(WorkloadTest, WriteOnlyShapeNeverReadsOrReopens) {
       EXPECT_TRUE(op.key.starts_with("t1/")) << describe(op);
     }
   }
+}
+
+TEST(WorkloadTest, DefaultShapeDrawsEveryKindOfOperation) {
+  Workload workload(11, WorkloadShape{});
+  std::set<OpKind> seen;
+  for (int i = 0; i < 2000; ++i) seen.insert(workload.next().kind);
+  for (OpKind kind : {OpKind::kSet, OpKind::kDelete, OpKind::kBatch, OpKind::kGet,
+                      OpKind::kExists, OpKind::kKeys, OpKind::kReopen, OpKind::kIncrement,
+                      OpKind::kCompareAndSwap, OpKind::kCompact}) {
+    EXPECT_TRUE(seen.contains(kind)) << op_kind_name(kind) << " never drawn";
+  }
+}
+
+TEST(WorkloadTest, CountersFollowIncrementsAndSwaps) {
+  Op increment;
+  increment.kind = OpKind::kIncrement;
+  increment.key = "c0";
+  increment.delta = -5;
+  Model model;
+  apply_to_model(increment, &model);
+  ASSERT_EQ(model["c0"].size(), 8u);
+  EXPECT_EQ(static_cast<uint8_t>(model["c0"][0]), 0xfbu) << "-5 in two's complement";
+  Op swap;
+  swap.kind = OpKind::kCompareAndSwap;
+  swap.key = "c0";
+  const std::string before = model["c0"];
+  apply_to_model(swap, &model);
+  EXPECT_NE(model["c0"], before);
+  EXPECT_EQ(model["c0"][0], static_cast<char>(5 * 7 + 13)) << "|-5| * 7 + 13";
+  WrittenValues written;
+  written.note(swap, {{"c0", before}});
+  EXPECT_TRUE(written.was_written("c0", model["c0"]));
 }
 
 TEST(KillProtocolTest, AcknowledgementsCountPerThreadAndPartialLinesAreIgnored) {

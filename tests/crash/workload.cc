@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 namespace logkv::crash {
@@ -22,12 +23,47 @@ std::string_view op_kind_name(OpKind kind) {
       return "keys";
     case OpKind::kReopen:
       return "reopen";
+    case OpKind::kIncrement:
+      return "increment";
+    case OpKind::kCompareAndSwap:
+      return "compare-and-swap";
+    case OpKind::kCompact:
+      return "compact";
   }
   return "unknown";
 }
 
 bool is_write(const Op& op) {
-  return op.kind == OpKind::kSet || op.kind == OpKind::kDelete || op.kind == OpKind::kBatch;
+  return op.kind == OpKind::kSet || op.kind == OpKind::kDelete || op.kind == OpKind::kBatch ||
+         op.kind == OpKind::kIncrement || op.kind == OpKind::kCompareAndSwap;
+}
+
+namespace {
+
+int64_t decode_counter(const std::string& bytes) {
+  uint64_t raw = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) {
+    raw |= uint64_t{static_cast<uint8_t>(bytes[i])} << (8 * i);
+  }
+  return static_cast<int64_t>(raw);
+}
+
+std::string encode_counter(int64_t value) {
+  std::string bytes(8, '\0');
+  const auto raw = static_cast<uint64_t>(value);
+  for (size_t i = 0; i < 8; ++i) bytes[i] = static_cast<char>(raw >> (8 * i));
+  return bytes;
+}
+
+}  // namespace
+
+std::string counter_value_after(const Op& op, const Model& before) {
+  const auto it = before.find(op.key);
+  const int64_t current = it == before.end() ? 0 : decode_counter(it->second);
+  if (op.kind == OpKind::kIncrement) return encode_counter(current + op.delta);
+  // A swap's new value depends on the old one, so that a swap applied to the wrong old value
+  // shows; kept small so that increments never come near overflow.
+  return encode_counter((current < 0 ? -current : current) % 1000003 * 7 + 13);
 }
 
 std::string describe(const Op& op) {
@@ -38,7 +74,10 @@ std::string describe(const Op& op) {
     case OpKind::kDelete:
     case OpKind::kGet:
     case OpKind::kExists:
+    case OpKind::kCompareAndSwap:
       return text + " " + op.key;
+    case OpKind::kIncrement:
+      return text + " " + op.key + " by " + std::to_string(op.delta);
     case OpKind::kBatch:
       text += " of " + std::to_string(op.batch.size()) + " [";
       for (const WriteBatch::Operation& part : op.batch.operations()) {
@@ -48,6 +87,7 @@ std::string describe(const Op& op) {
       return text + " ]";
     case OpKind::kKeys:
     case OpKind::kReopen:
+    case OpKind::kCompact:
       break;
   }
   return text;
@@ -60,6 +100,7 @@ WorkloadShape write_only_shape(std::string key_prefix) {
   shape.key_prefix = std::move(key_prefix);
   shape.read_weight = 0;
   shape.reopen_weight = 0;
+  shape.compact_weight = 0;
   return shape;
 }
 
@@ -85,6 +126,11 @@ std::string Workload::draw_key() {
   std::snprintf(digits, sizeof(digits), "k%02u",
                 static_cast<unsigned>(random_() % std::max<uint32_t>(shape_.key_count, 1)));
   return shape_.key_prefix + digits;
+}
+
+std::string Workload::draw_counter_key() {
+  return shape_.key_prefix + "c" +
+         std::to_string(random_() % std::max<uint32_t>(shape_.counter_count, 1));
 }
 
 std::string Workload::draw_value(uint64_t index, uint32_t part) {
@@ -118,7 +164,9 @@ Op Workload::next() {
   Op op;
   op.index = next_index_++;
   const uint64_t total = uint64_t{shape_.set_weight} + shape_.delete_weight + shape_.batch_weight +
-                         shape_.read_weight + shape_.reopen_weight;
+                         shape_.read_weight + shape_.increment_weight +
+                         shape_.compare_and_swap_weight + shape_.compact_weight +
+                         shape_.reopen_weight;
   uint64_t pick = random_() % std::max<uint64_t>(total, 1);
   if (pick < shape_.set_weight) {
     op.kind = OpKind::kSet;
@@ -154,6 +202,24 @@ Op Workload::next() {
     op.key = op.kind == OpKind::kKeys ? shape_.key_prefix : draw_key();
     return op;
   }
+  pick -= shape_.read_weight;
+  if (pick < shape_.increment_weight) {
+    op.kind = OpKind::kIncrement;
+    op.key = draw_counter_key();
+    op.delta = static_cast<int64_t>(random_() % 1001) - 500;
+    return op;
+  }
+  pick -= shape_.increment_weight;
+  if (pick < shape_.compare_and_swap_weight) {
+    op.kind = OpKind::kCompareAndSwap;
+    op.key = draw_counter_key();
+    return op;
+  }
+  pick -= shape_.compare_and_swap_weight;
+  if (pick < shape_.compact_weight) {
+    op.kind = OpKind::kCompact;
+    return op;
+  }
   op.kind = OpKind::kReopen;
   return op;
 }
@@ -175,10 +241,15 @@ void apply_to_model(const Op& op, Model* model) {
         }
       }
       return;
+    case OpKind::kIncrement:
+    case OpKind::kCompareAndSwap:
+      (*model)[op.key] = counter_value_after(op, *model);
+      return;
     case OpKind::kGet:
     case OpKind::kExists:
     case OpKind::kKeys:
     case OpKind::kReopen:
+    case OpKind::kCompact:
       return;
   }
 }
@@ -237,6 +308,30 @@ Status apply_to_store(const Op& op, const Model& model, Store& store) {
       }
       return Status::ok();
     }
+    case OpKind::kIncrement: {
+      Result<int64_t> value = store.increment(op.key, op.delta);
+      if (!value.is_ok()) return value.status();
+      if (encode_counter(*value) != counter_value_after(op, model)) {
+        return read_mismatch(op, "returned " + std::to_string(*value) + ", expected " +
+                                     std::to_string(decode_counter(counter_value_after(op, model))));
+      }
+      return Status::ok();
+    }
+    case OpKind::kCompareAndSwap: {
+      Result<CasToken> token = store.cas_begin(op.key);
+      if (!token.is_ok()) return token.status();
+      const bool present = expected != model.end();
+      if (token->value.has_value() != present ||
+          (present && *token->value != expected->second)) {
+        return read_mismatch(op, "cas_begin saw a value other than the model's");
+      }
+      Result<CasOutcome> outcome = store.cas_swap(*token, counter_value_after(op, model));
+      if (!outcome.is_ok()) return outcome.status();
+      if (!outcome->swapped) return read_mismatch(op, "the swap was refused with no other writer");
+      return Status::ok();
+    }
+    case OpKind::kCompact:
+      return store.compact();
     case OpKind::kReopen:
       return Status::ok();
   }

@@ -38,6 +38,9 @@ enum class OpKind : uint8_t {
   kExists,  // exists() of one key, compared with the model
   kKeys,    // keys(), compared with the model
   kReopen,  // close the store and open it again (the driver does it; see apply_to_store)
+  kIncrement,       // increment() of a counter key by a delta
+  kCompareAndSwap,  // cas_begin() + cas_swap() of a counter key to a value made from the old
+  kCompact,         // Store::compact(): rewrites segments, never changes what the store holds
 };
 
 // "set", "delete", ...
@@ -46,13 +49,19 @@ std::string_view op_kind_name(OpKind kind);
 struct Op {
   OpKind kind = OpKind::kGet;
   uint64_t index = 0;  // position in the workload, from 0
-  std::string key;     // kSet, kDelete, kGet, kExists
+  std::string key;     // kSet, kDelete, kGet, kExists, kIncrement, kCompareAndSwap
   std::string value;   // kSet
   WriteBatch batch;    // kBatch
+  int64_t delta = 0;   // kIncrement
 };
 
 // Whether `op` can change what the store holds (so a crash can leave it half done).
 bool is_write(const Op& op);
+
+// The value `op` (a kIncrement or kCompareAndSwap) leaves under its key when it runs on a store
+// that holds `before`. Counter keys only ever hold 8-byte values (little-endian int64), written
+// by these two operations, so increments never fail and never overflow.
+std::string counter_value_after(const Op& op, const Model& before);
 
 // "set t0/k07 = 1234 bytes", for failure messages.
 std::string describe(const Op& op);
@@ -68,12 +77,18 @@ struct WorkloadShape {
   uint32_t batch_weight = 12;
   uint32_t read_weight = 22;  // split between get, exists and keys
   uint32_t reopen_weight = 2;
+  // Counters: `counter_count` keys "<prefix>cN", apart from the keys above.
+  uint32_t counter_count = 6;
+  uint32_t increment_weight = 8;
+  uint32_t compare_and_swap_weight = 5;
+  uint32_t compact_weight = 1;
 };
 
 // The key prefix of the workload of thread `thread` when several share a store: "t3/".
 std::string thread_key_prefix(uint32_t thread);
 
-// A shape with writes only (sets, deletes and batches), for runs that measure only writes.
+// A shape with writes only (sets, deletes, batches, increments and compare-and-swaps; no
+// reads, reopens or compactions), for runs that measure only writes.
 WorkloadShape write_only_shape(std::string key_prefix = {});
 
 class Workload {
@@ -89,6 +104,7 @@ class Workload {
 
  private:
   std::string draw_key();
+  std::string draw_counter_key();
   std::string draw_value(uint64_t index, uint32_t part);
 
   uint64_t seed_;
@@ -97,12 +113,14 @@ class Workload {
   uint64_t next_index_ = 0;
 };
 
-// Applies a write to `model` (reads and kReopen leave it unchanged).
+// Applies a write to `model` (reads, kReopen and kCompact leave it unchanged).
 void apply_to_model(const Op& op, Model* model);
 
 // Runs `op` on `store`. kReopen is the caller's job (it owns the store) and returns ok here.
-// For reads, `model` is what the store must show: a different answer fails with kCorruption
-// describing the difference. Writes return the store's status.
+// `model` is what the store must show before `op`: a read, an increment's result or a
+// compare-and-swap's token that differs fails with kCorruption describing the difference (as
+// does a swap that is refused: each workload is the only writer of its keys). Otherwise the
+// store's status.
 Status apply_to_store(const Op& op, const Model& model, Store& store);
 
 // Every key and value of `store` (via keys() and get()). Fails when a listed key cannot be read.
