@@ -1,6 +1,9 @@
 #include "compaction/hint_io.h"
 
+#include <algorithm>
+
 #include "compaction/file_names.h"
+#include "wal/endian_coding.h"
 #include "wal/segment_file_name.h"
 
 namespace logkv {
@@ -38,6 +41,26 @@ Result<LoadedHint> load_hint_file(FileSystem& fs, const std::string& dir, uint64
         std::to_string(segment_bytes) + "; the store ignores it and scans the segment instead");
   }
   return LoadedHint{std::move(file).value(), std::move(hint).value()};
+}
+
+Result<uint64_t> read_hint_entry_count(FileSystem& fs, const std::string& dir,
+                                       uint64_t segment_id) {
+  const std::string path = join_path(dir, hint_file_name(segment_id));
+  Result<std::unique_ptr<RandomAccessFile>> file = fs.open_random_access(path);
+  if (!file.is_ok()) return file.status();
+  Result<uint64_t> file_bytes = (*file)->size();
+  if (!file_bytes.is_ok()) return file_bytes.status();
+  char header[kHintHeaderBytes];
+  Result<std::string_view> read = (*file)->read(0, kHintHeaderBytes, header);
+  if (!read.is_ok()) return read.status();
+  if (read->size() < kHintHeaderBytes || *file_bytes < kHintHeaderBytes + kHintTrailerBytes) {
+    return Status::corruption(hint_file_name(segment_id) +
+                              ": bad hint file: shorter than its header and checksum");
+  }
+  const uint64_t claimed = load_little_endian<uint64_t>(read->data() + kHintEntryCountOffset);
+  const uint64_t fitting =
+      (*file_bytes - kHintHeaderBytes - kHintTrailerBytes) / kHintEntryHeaderBytes;
+  return std::min(claimed, fitting);
 }
 
 Status write_synced_file(FileSystem& fs, const std::string& path, std::string_view bytes) {

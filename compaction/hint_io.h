@@ -44,6 +44,12 @@ struct LoadedHint {
 Result<LoadedHint> load_hint_file(FileSystem& fs, const std::string& dir, uint64_t segment_id,
                                   uint64_t segment_bytes);
 
+// The entry count that the header of segment `segment_id`'s hint file claims, read without
+// verifying the file (no checksum): only for sizing before load_hint_file(). Bounded by what the
+// file's length can hold, so a damaged header cannot claim more. kNotFound when there is no hint
+// file; kCorruption when it is shorter than a header.
+Result<uint64_t> read_hint_entry_count(FileSystem& fs, const std::string& dir, uint64_t segment_id);
+
 // Creates `path` (which must not exist), appends `bytes`, syncs and closes it. On failure the
 // file may exist with any prefix of `bytes`; the caller removes it or leaves it to the next open.
 Status write_synced_file(FileSystem& fs, const std::string& path, std::string_view bytes);

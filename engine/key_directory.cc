@@ -1,64 +1,80 @@
 #include "engine/key_directory.h"
 
-#include <xxhash.h>
+#include <cmath>
 
 namespace logkv {
 
 namespace {
 
-// Shards are chosen from the top bits of a seeded hash, so that the bits HashIndex uses for its
-// slots stay uncorrelated with the shard.
-size_t shard_number(std::string_view key) {
-  constexpr uint64_t kShardSeed = 0x6c6f676b76736864;  // "logkvshd"
-  const uint64_t hash = XXH3_64bits_withSeed(key.data(), key.size(), kShardSeed);
-  return static_cast<size_t>(hash >> 60) % KeyDirectory::kShards;
+// Keys per shard to reserve when `keys` keys are spread over `shards` shards by a good hash:
+// the mean plus four standard deviations (binomial), so that a shard rarely has to grow past
+// its reservation, and the tables end up barely larger than for exactly the mean.
+size_t shard_share(size_t keys, size_t shards) {
+  const double mean = static_cast<double>(keys) / static_cast<double>(shards);
+  const double deviation = std::sqrt(mean * (1.0 - 1.0 / static_cast<double>(shards)));
+  return static_cast<size_t>(mean + 4.0 * deviation) + 1;
 }
 
 }  // namespace
 
 KeyDirectory::KeyDirectory(size_t expected_keys) {
-  for (Shard& shard : shards_) shard.index = HashIndex(expected_keys / kShards);
-}
-
-KeyDirectory::Shard& KeyDirectory::shard_for(std::string_view key) {
-  return shards_[shard_number(key)];
-}
-
-const KeyDirectory::Shard& KeyDirectory::shard_for(std::string_view key) const {
-  return shards_[shard_number(key)];
+  if (expected_keys > 0) {
+    for (Shard& shard : shards_) shard.index.reserve(shard_share(expected_keys, kShards));
+  }
 }
 
 std::optional<IndexEntry> KeyDirectory::find(std::string_view key) const {
-  const Shard& shard = shard_for(key);
+  const uint64_t key_hash = hash_key(key);
+  const Shard& shard = shards_[shard_of(key_hash)];
   std::shared_lock lock(shard.mutex);
-  return shard.index.find(key);
+  return shard.index.find(key, key_hash);
 }
 
 std::optional<IndexEntry> KeyDirectory::find_unlocked_by_writer(std::string_view key) const {
-  return shard_for(key).index.find(key);
+  const uint64_t key_hash = hash_key(key);
+  return shards_[shard_of(key_hash)].index.find(key, key_hash);
 }
 
 std::optional<IndexEntry> KeyDirectory::put(std::string_view key, const IndexEntry& entry) {
-  Shard& shard = shard_for(key);
+  const uint64_t key_hash = hash_key(key);
+  Shard& shard = shards_[shard_of(key_hash)];
   std::unique_lock lock(shard.mutex);
-  std::optional<IndexEntry> previous = shard.index.put(key, entry);
+  std::optional<IndexEntry> previous = shard.index.put(key, key_hash, entry);
   if (!previous) size_.fetch_add(1, std::memory_order_relaxed);
   return previous;
 }
 
 std::optional<IndexEntry> KeyDirectory::erase(std::string_view key) {
-  Shard& shard = shard_for(key);
+  const uint64_t key_hash = hash_key(key);
+  Shard& shard = shards_[shard_of(key_hash)];
   std::unique_lock lock(shard.mutex);
-  std::optional<IndexEntry> previous = shard.index.erase(key);
+  std::optional<IndexEntry> previous = shard.index.erase(key, key_hash);
   if (previous) size_.fetch_sub(1, std::memory_order_relaxed);
   return previous;
 }
 
 bool KeyDirectory::replace_if(std::string_view key, const IndexEntry& expected,
                               const IndexEntry& replacement) {
-  Shard& shard = shard_for(key);
+  const uint64_t key_hash = hash_key(key);
+  Shard& shard = shards_[shard_of(key_hash)];
   std::unique_lock lock(shard.mutex);
-  return shard.index.replace_if(key, expected, replacement);
+  return shard.index.replace_if(key, key_hash, expected, replacement);
+}
+
+void KeyDirectory::reserve_for_recovery(size_t keys) {
+  if (keys == 0) return;
+  const size_t share = shard_share(keys, kShards);
+  for (Shard& shard : shards_) shard.index.reserve(share);
+}
+
+void KeyDirectory::finish_recovery() {
+  size_t keys = 0;
+  for (Shard& shard : shards_) {
+    // The reservation was an upper bound (overwritten and deleted keys count in it).
+    shard.index.shrink_to_growth_load();
+    keys += shard.index.size();
+  }
+  size_.store(keys, std::memory_order_relaxed);
 }
 
 size_t KeyDirectory::memory_bytes() const {

@@ -6,6 +6,7 @@
 //
 // Thread-safety: every method may be called from any thread. Mutations must additionally be
 // serialised by the caller (the store's writer lock): `find_unlocked_by_writer` relies on it.
+// The exception is the `*_for_recovery` bulk path, which takes no lock at all: see there.
 #ifndef LOGKV_ENGINE_KEY_DIRECTORY_H_
 #define LOGKV_ENGINE_KEY_DIRECTORY_H_
 
@@ -26,8 +27,16 @@ namespace logkv {
 class KeyDirectory {
  public:
   static constexpr size_t kShards = 16;
+  // The shard comes from low hash bits that HashIndex leaves unused, so that within a shard the
+  // slots stay as evenly spread as in a lone index.
+  static_assert(kShards <= size_t{1} << HashIndex::kHashLowBitsUnused);
 
   explicit KeyDirectory(size_t expected_keys = 0);
+
+  // The hash every method derives a key's shard and slot from; computed once per key.
+  static uint64_t hash_key(std::string_view key) { return HashIndex::default_hash(key); }
+  // The shard of a key with hash `key_hash`, in [0, kShards).
+  static size_t shard_of(uint64_t key_hash) { return key_hash & (kShards - 1); }
 
   // Calls fn(const IndexEntry&) while holding the key's shard lock shared, if the key is
   // present, and returns its result; nullopt when absent. Holding the lock while `fn` reads the
@@ -35,9 +44,10 @@ class KeyDirectory {
   template <typename Fn>
   auto with_entry(std::string_view key, Fn&& fn) const
       -> std::optional<decltype(fn(std::declval<const IndexEntry&>()))> {
-    const Shard& shard = shard_for(key);
+    const uint64_t key_hash = hash_key(key);
+    const Shard& shard = shards_[shard_of(key_hash)];
     std::shared_lock lock(shard.mutex);
-    std::optional<IndexEntry> entry = shard.index.find(key);
+    std::optional<IndexEntry> entry = shard.index.find(key, key_hash);
     if (!entry) return std::nullopt;
     return fn(*entry);
   }
@@ -55,6 +65,33 @@ class KeyDirectory {
   // `expected` (a concurrent overwrite or delete wins), under the shard's lock, so that a reader
   // sees either entry whole. Returns whether it replaced. Writer only, like put().
   bool replace_if(std::string_view key, const IndexEntry& expected, const IndexEntry& replacement);
+
+  // Bulk loading while a store opens, before any other thread can reach the directory. No
+  // locks are taken and size() is not maintained until finish_recovery(), which recovery calls
+  // once at the end. Calls for keys of different shards (shard_of) may run on different threads
+  // at once, since shards share nothing; calls for one shard must not overlap. `key_hash` must
+  // be hash_key(key). Never call these on a directory that a store already serves.
+  //
+  // reserve_for_recovery sizes every shard for about `keys` keys in all (an upper bound is
+  // fine: the shards are sized for their expected share plus a few standard deviations).
+  void reserve_for_recovery(size_t keys);
+  std::optional<IndexEntry> put_for_recovery(std::string_view key, uint64_t key_hash,
+                                             const IndexEntry& entry) {
+    return shards_[shard_of(key_hash)].index.put(key, key_hash, entry);
+  }
+  std::optional<IndexEntry> erase_for_recovery(std::string_view key, uint64_t key_hash) {
+    return shards_[shard_of(key_hash)].index.erase(key, key_hash);
+  }
+  std::optional<IndexEntry> find_for_recovery(std::string_view key, uint64_t key_hash) const {
+    return shards_[shard_of(key_hash)].index.find(key, key_hash);
+  }
+  // Always inlined, like HashIndex::prefetch.
+  [[gnu::always_inline]] void prefetch_for_recovery(uint64_t key_hash) const {
+    shards_[shard_of(key_hash)].index.prefetch(key_hash);
+  }
+  // Ends the bulk load: recounts size() and gives back what reserve_for_recovery() reserved
+  // beyond what growth would have left (HashIndex::shrink_to_growth_load).
+  void finish_recovery();
 
   size_t size() const { return size_.load(std::memory_order_relaxed); }
   size_t memory_bytes() const;
@@ -76,9 +113,6 @@ class KeyDirectory {
     mutable std::shared_mutex mutex;
     HashIndex index;
   };
-
-  Shard& shard_for(std::string_view key);
-  const Shard& shard_for(std::string_view key) const;
 
   std::array<Shard, kShards> shards_;
   std::atomic<size_t> size_{0};

@@ -1,6 +1,10 @@
 #include "engine/recovery.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 #include "compaction/file_names.h"
@@ -29,24 +33,26 @@ struct StringHash {
 
 // Builds the key directory from records met in any segment order: per key, the record with the
 // highest sequence wins, a delete included. A tie (the same record in a compaction's output and
-// in an input a crash left behind) goes to the segment met later, the higher id.
+// in an input a crash left behind) goes to the segment met later, the higher id. Fills the
+// directory through its lock-free recovery path: nothing else can see it during open.
 class NewestRecordWins {
  public:
   explicit NewestRecordWins(KeyDirectory& keys) : keys_(keys) {}
 
-  void apply_set(std::string_view key, const IndexEntry& entry) {
+  // `key_hash` is KeyDirectory::hash_key(key).
+  void apply_set(std::string_view key, uint64_t key_hash, const IndexEntry& entry) {
     note_sequence(entry.sequence);
     // Put first and undo in the rare case that a newer record was met already: one index probe
     // per record instead of two, and index updates are most of what a hint-based open costs.
-    const std::optional<IndexEntry> replaced = keys_.put(key, entry);
+    const std::optional<IndexEntry> replaced = keys_.put_for_recovery(key, key_hash, entry);
     if (replaced && replaced->sequence > entry.sequence) {
-      keys_.put(key, *replaced);
+      keys_.put_for_recovery(key, key_hash, *replaced);
       return;
     }
     if (!replaced && !deleted_.empty()) {
       auto it = deleted_.find(key);
       if (it != deleted_.end() && it->second > entry.sequence) {
-        keys_.erase(key);
+        keys_.erase_for_recovery(key, key_hash);
         return;
       }
     }
@@ -54,17 +60,48 @@ class NewestRecordWins {
     add_live(entry.segment_id, entry.record_bytes);
   }
 
-  void apply_delete(std::string_view key, uint64_t sequence) {
+  void apply_delete(std::string_view key, uint64_t key_hash, uint64_t sequence) {
     note_sequence(sequence);
-    const std::optional<IndexEntry> existing = keys_.find_unlocked_by_writer(key);
+    const std::optional<IndexEntry> existing = keys_.find_for_recovery(key, key_hash);
     if (existing && existing->sequence > sequence) return;
     if (existing) {
-      keys_.erase(key);
+      keys_.erase_for_recovery(key, key_hash);
       add_live(existing->segment_id, 0 - uint64_t{existing->record_bytes});
     }
     // Remembered because a segment met later may hold an older value of the key.
     auto [it, inserted] = deleted_.try_emplace(std::string(key), sequence);
     if (!inserted) it->second = std::max(it->second, sequence);
+  }
+
+  // The entries of the hint file of segment `segment_id`, in file order, whose keys are in lane
+  // `lane` of `lanes` (KeyDirectory::shard_of(hash) % lanes == lane). Hashes a batch of keys and
+  // prefetches their slots before applying them: a million keys' slots do not fit in cache, and
+  // overlapping the misses is worth more than anything else here.
+  void apply_hint_entries(std::span<const HintEntry> entries, uint32_t segment_id, size_t lane,
+                          size_t lanes) {
+    constexpr size_t kBatch = 16;
+    std::array<uint64_t, kBatch> hashes;
+    std::array<const HintEntry*, kBatch> batch;
+    size_t next = 0;
+    while (next < entries.size()) {
+      size_t batched = 0;
+      for (; next < entries.size() && batched < kBatch; ++next) {
+        const uint64_t key_hash = KeyDirectory::hash_key(entries[next].key);
+        if (KeyDirectory::shard_of(key_hash) % lanes != lane) continue;
+        keys_.prefetch_for_recovery(key_hash);
+        hashes[batched] = key_hash;
+        batch[batched++] = &entries[next];
+      }
+      for (size_t j = 0; j < batched; ++j) {
+        const HintEntry& entry = *batch[j];
+        if (entry.type == RecordType::kSet) {
+          apply_set(entry.key, hashes[j],
+                    IndexEntry{segment_id, entry.offset, entry.record_bytes, entry.sequence});
+        } else {
+          apply_delete(entry.key, hashes[j], entry.sequence);
+        }
+      }
+    }
   }
 
   uint64_t last_sequence() const { return last_sequence_; }
@@ -96,11 +133,124 @@ class NewestRecordWins {
   uint64_t last_sequence_ = 0;
 };
 
-// Applies the hint file of immutable segment `id` (`file_bytes` long) and returns the hint
-// file's size; otherwise why it could not be used, before anything was applied.
-Result<uint64_t> apply_hint(FileSystem& fs, const std::string& dir, uint64_t id,
-                            const RandomAccessFile& file, uint64_t file_bytes,
-                            NewestRecordWins& builder) {
+// A hint file that was read and verified, waiting to be applied with the others of its batch.
+struct PendingHint {
+  uint32_t segment_id = 0;
+  LoadedHint loaded;
+};
+
+// Splits the directory's shards into lanes (shard % lanes) with a NewestRecordWins each. Which
+// record wins is decided per key, and a key's records all go to its lane in segment order, so
+// the result does not depend on the number of lanes; but lanes share nothing (their shards,
+// deleted keys and byte counts are their own), so a large hint file is applied by one thread
+// per lane. Scanned records are routed to their lane on the calling thread.
+class LaneBuilders {
+ public:
+  LaneBuilders(KeyDirectory& keys, const RecoveryOptions& options)
+      : parallel_entries_min_(options.parallel_entries_min) {
+    size_t lanes = options.threads;
+    if (lanes == 0) lanes = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+    lanes = std::min(lanes, KeyDirectory::kShards);
+    for (size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<NewestRecordWins>(keys));
+  }
+
+  void apply_set(std::string_view key, const IndexEntry& entry) {
+    const uint64_t key_hash = KeyDirectory::hash_key(key);
+    lane_of(key_hash).apply_set(key, key_hash, entry);
+  }
+  void apply_delete(std::string_view key, uint64_t sequence) {
+    const uint64_t key_hash = KeyDirectory::hash_key(key);
+    lane_of(key_hash).apply_delete(key, key_hash, sequence);
+  }
+
+  // Applies verified hint files, in the order given (ascending segment ids), and returns when
+  // every entry is. Each lane walks all of them and hashes every key to find its own: cheaper
+  // than handing hashes between threads. One thread per lane for the whole batch, not per file,
+  // so that a thread that the scheduler holds back delays the batch once, not every file.
+  void apply_hints(std::span<const PendingHint> hints) {
+    const size_t lanes = lanes_.size();
+    size_t entries = 0;
+    for (const PendingHint& hint : hints) entries += hint.loaded.hint.entries.size();
+    const auto run_lane = [&](size_t lane) {
+      for (const PendingHint& hint : hints) {
+        lanes_[lane]->apply_hint_entries(hint.loaded.hint.entries, hint.segment_id, lane, lanes);
+      }
+    };
+    std::vector<std::thread> helpers;
+    if (lanes > 1 && entries >= parallel_entries_min_) {
+      helpers.reserve(lanes - 1);
+      try {
+        for (size_t lane = 1; lane < lanes; ++lane) helpers.emplace_back(run_lane, lane);
+      } catch (const std::system_error&) {
+        // No thread to be had: the lanes without one run here, one after another.
+      }
+    }
+    run_lane(0);
+    for (size_t lane = helpers.size() + 1; lane < lanes; ++lane) run_lane(lane);
+    for (std::thread& helper : helpers) helper.join();
+  }
+
+  uint64_t last_sequence() const {
+    uint64_t last = 0;
+    for (const auto& lane : lanes_) last = std::max(last, lane->last_sequence());
+    return last;
+  }
+  // Sums modulo 2^64, as each lane counts: the order of lanes does not change the result.
+  uint64_t live_bytes() const {
+    uint64_t bytes = 0;
+    for (const auto& lane : lanes_) bytes += lane->live_bytes();
+    return bytes;
+  }
+  uint64_t live_bytes_of(uint64_t segment_id) const {
+    uint64_t bytes = 0;
+    for (const auto& lane : lanes_) bytes += lane->live_bytes_of(segment_id);
+    return bytes;
+  }
+
+ private:
+  NewestRecordWins& lane_of(uint64_t key_hash) {
+    return *lanes_[KeyDirectory::shard_of(key_hash) % lanes_.size()];
+  }
+
+  size_t parallel_entries_min_;
+  std::vector<std::unique_ptr<NewestRecordWins>> lanes_;
+};
+
+// Sizes the directory ahead of the records, so that it does not rehash ~20 times on its way to
+// a million keys. Hint files say how many entries they hold; for segments that will be scanned
+// the count of records per byte is learnt from those scanned so far (records, not keys, so an
+// overestimate when keys were overwritten, which KeyDirectory::finish_recovery() trims).
+class DirectorySizer {
+ public:
+  DirectorySizer(KeyDirectory& keys, uint64_t hinted_entries, uint64_t scanned_bytes_total)
+      : keys_(keys), hinted_entries_(hinted_entries), scan_bytes_left_(scanned_bytes_total) {
+    keys_.reserve_for_recovery(hinted_entries_);
+  }
+
+  void note_scanned(uint64_t segment_bytes, uint64_t records) {
+    scan_bytes_left_ -= std::min(scan_bytes_left_, segment_bytes);
+    scanned_bytes_ += segment_bytes;
+    scanned_records_ += records;
+    if (scan_bytes_left_ == 0 || scanned_bytes_ == 0) return;
+    const double records_per_byte =
+        static_cast<double>(scanned_records_) / static_cast<double>(scanned_bytes_);
+    keys_.reserve_for_recovery(
+        hinted_entries_ + scanned_records_ +
+        static_cast<size_t>(records_per_byte * static_cast<double>(scan_bytes_left_)));
+  }
+
+ private:
+  KeyDirectory& keys_;
+  uint64_t hinted_entries_;
+  uint64_t scan_bytes_left_;
+  uint64_t scanned_bytes_ = 0;
+  uint64_t scanned_records_ = 0;
+};
+
+// Reads and verifies the hint file of immutable segment `id` (`file_bytes` long), or says why
+// it cannot be used.
+Result<LoadedHint> load_hint(FileSystem& fs, const std::string& dir, uint64_t id,
+                             const RandomAccessFile& file, uint64_t file_bytes) {
   Result<LoadedHint> loaded = load_hint_file(fs, dir, id, file_bytes);
   if (!loaded.is_ok()) return loaded.status();
   // The hint is only worth something next to the segment it describes.
@@ -108,25 +258,59 @@ Result<uint64_t> apply_hint(FileSystem& fs, const std::string& dir, uint64_t id,
   Result<std::string_view> header_bytes = file.read(0, kSegmentHeaderBytes, header);
   if (!header_bytes.is_ok()) return header_bytes.status();
   LOGKV_RETURN_IF_ERROR(check_segment_header(*header_bytes, id, segment_file_name(id)));
-  for (const HintEntry& entry : loaded->hint.entries) {
-    if (entry.type == RecordType::kSet) {
-      builder.apply_set(entry.key, IndexEntry{static_cast<uint32_t>(id), entry.offset,
-                                              entry.record_bytes, entry.sequence});
-    } else {
-      builder.apply_delete(entry.key, entry.sequence);
-    }
-  }
-  return static_cast<uint64_t>(loaded->file.bytes.size());
+  return loaded;
 }
 
-}  // namespace
+// Hint files are applied in batches of consecutive segments: fewer thread starts than one per
+// file, and a bounded amount of decoded entries held at once (40 bytes each).
+constexpr size_t kPendingHintEntriesMax = size_t{1} << 18;
 
-Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const StoreFolderListing& listing, KeyDirectory& keys) {
+// Whether open loads segment `index` of `listing` from its hint file (when the hint is intact).
+bool may_use_hint(const StoreFolderListing& listing, size_t index) {
+  const uint64_t id = listing.segment_ids[index];
+  // The newest segment is the one the log continues in: never trust a hint for it.
+  return index + 1 != listing.segment_ids.size() &&
+         std::binary_search(listing.hint_ids.begin(), listing.hint_ids.end(), id);
+}
+
+Result<DirectorySizer> make_sizer(FileSystem& fs, const std::string& dir,
+                                  const StoreFolderListing& listing, KeyDirectory& keys) {
+  uint64_t hinted_entries = 0;
+  uint64_t scanned_bytes = 0;
+  for (size_t i = 0; i < listing.segment_ids.size(); ++i) {
+    const uint64_t id = listing.segment_ids[i];
+    if (may_use_hint(listing, i)) {
+      // A hint that turns out damaged is scanned instead; its claim still sizes well enough.
+      const Result<uint64_t> entries = read_hint_entry_count(fs, dir, id);
+      if (entries.is_ok()) {
+        hinted_entries += *entries;
+        continue;
+      }
+      if (entries.status().code() != StatusCode::kCorruption) return entries.status();
+    }
+    Result<uint64_t> bytes = fs.file_size(join_path(dir, segment_file_name(id)));
+    if (!bytes.is_ok()) return bytes.status();
+    scanned_bytes += *bytes;
+  }
+  return DirectorySizer(keys, hinted_entries, scanned_bytes);
+}
+
+Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
+                                      const StoreFolderListing& listing, KeyDirectory& keys,
+                                      const RecoveryOptions& options) {
   RecoveredLog log;
-  NewestRecordWins builder(keys);
+  LaneBuilders builder(keys, options);
   const std::vector<uint64_t>& segment_ids = listing.segment_ids;
+  Result<DirectorySizer> sizer = make_sizer(fs, dir, listing, keys);
+  if (!sizer.is_ok()) return sizer.status();
   std::unique_ptr<char[]> scratch;
+  std::vector<PendingHint> pending;
+  size_t pending_entries = 0;
+  const auto apply_pending = [&] {
+    builder.apply_hints(pending);
+    pending.clear();
+    pending_entries = 0;
+  };
   for (size_t i = 0; i < segment_ids.size(); ++i) {
     const uint64_t id = segment_ids[i];
     const bool is_newest = i + 1 == segment_ids.size();
@@ -139,21 +323,25 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
     Result<uint64_t> file_bytes = (*file)->size();
     if (!file_bytes.is_ok()) return file_bytes.status();
 
-    // The newest segment is the one the log continues in: never trust a hint for it.
     uint64_t hint_bytes = 0;
-    if (!is_newest && std::binary_search(listing.hint_ids.begin(), listing.hint_ids.end(), id)) {
-      const Result<uint64_t> applied = apply_hint(fs, dir, id, **file, *file_bytes, builder);
-      if (applied.is_ok()) {
-        hint_bytes = *applied;
+    if (may_use_hint(listing, i)) {
+      Result<LoadedHint> loaded = load_hint(fs, dir, id, **file, *file_bytes);
+      if (loaded.is_ok()) {
+        hint_bytes = loaded->file.bytes.size();
         ++log.hint_files_loaded;
-      } else if (applied.status().code() == StatusCode::kCorruption) {
+        pending_entries += loaded->hint.entries.size();
+        pending.push_back(PendingHint{static_cast<uint32_t>(id), std::move(loaded).value()});
+        if (pending_entries >= kPendingHintEntriesMax) apply_pending();
+      } else if (loaded.status().code() == StatusCode::kCorruption) {
         ++log.hint_files_rejected;
-        log.hint_problems.push_back(applied.status().message());
+        log.hint_problems.push_back(loaded.status().message());
       } else {
-        return applied.status();
+        return loaded.status();
       }
     }
     const bool from_hint = hint_bytes > 0;
+    // A scan must meet the directory as every older segment left it.
+    if (!from_hint) apply_pending();
 
     uint64_t kept_bytes = *file_bytes;
     if (!from_hint) {
@@ -167,6 +355,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
       // Every record of the newest segment was appended after every record of the others
       // existed (compactions write their outputs below it), so it must be newer than all.
       const uint64_t older_last_sequence = builder.last_sequence();
+      uint64_t records = 0;
       Status order_error;
       const SegmentScan scan =
           scan_segment(*contents, path, id, is_newest, [&](const ScannedRecord& scanned) {
@@ -179,6 +368,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
                   std::to_string(older_last_sequence) + " of the older segments");
               return;
             }
+            ++records;
             if (record.type == RecordType::kSet) {
               builder.apply_set(record.key, IndexEntry{static_cast<uint32_t>(id), scanned.offset,
                                                        scanned.bytes, record.sequence});
@@ -188,6 +378,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
           });
       if (!scan.status.is_ok()) return scan.status;
       if (!order_error.is_ok()) return order_error;
+      sizer->note_scanned(*file_bytes, records);
 
       if (scan.torn_tail) {
         log.torn_bytes_dropped += scan.file_bytes - scan.valid_end;
@@ -212,11 +403,22 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
     log.segments.push_back(std::move(segment));
     log.segment_hint_bytes.push_back(hint_bytes);
   }
+  apply_pending();
   log.last_sequence = builder.last_sequence();
   log.live_bytes = builder.live_bytes();
   for (const std::unique_ptr<Segment>& segment : log.segments) {
     log.segment_live_bytes.push_back(builder.live_bytes_of(segment->id));
   }
+  return log;
+}
+
+}  // namespace
+
+Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
+                                 const StoreFolderListing& listing, KeyDirectory& keys,
+                                 const RecoveryOptions& options) {
+  Result<RecoveredLog> log = recover_segments(fs, dir, listing, keys, options);
+  keys.finish_recovery();
   return log;
 }
 

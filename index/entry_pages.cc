@@ -5,17 +5,15 @@
 
 namespace logkv {
 
-void EntryPages::push_back(const PackedEntry& entry) {
+void EntryPages::make_room_for_next() {
   const size_t page = size_ >> kEntriesPerPageLog2;
-  const size_t slot = size_ & (kEntriesPerPage - 1);
   if (page == pages_.size()) {
     pages_.push_back(std::make_unique_for_overwrite<PackedEntry[]>(kFirstPageEntries));
     last_page_capacity_ = kFirstPageEntries;
-  } else if (slot == page_capacity(page)) {
+  } else {
+    assert((size_ & (kEntriesPerPage - 1)) == page_capacity(page));
     resize_last_page(last_page_capacity_ * 2);
   }
-  pages_[page][slot] = entry;
-  ++size_;
 }
 
 void EntryPages::pop_back() {

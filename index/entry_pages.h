@@ -44,7 +44,16 @@ class EntryPages {
     return pages_[index >> kEntriesPerPageLog2][index & (kEntriesPerPage - 1)];
   }
 
-  void push_back(const PackedEntry& entry);
+  void push_back(const PackedEntry& entry) {
+    const size_t slot = size_ & (kEntriesPerPage - 1);
+    // Inline unless a page must be added or grown: a bulk load pushes an entry per insert.
+    if ((size_ >> kEntriesPerPageLog2) == pages_.size() ||
+        slot == page_capacity(size_ >> kEntriesPerPageLog2)) {
+      make_room_for_next();
+    }
+    pages_[size_ >> kEntriesPerPageLog2][slot] = entry;
+    ++size_;
+  }
   // Removes the last entry. Keeps its page: see release_unused_pages().
   void pop_back();
   // Frees pages beyond the one holding the last entry, and trims that one to a power of two
@@ -61,6 +70,8 @@ class EntryPages {
   size_t page_capacity(size_t page) const {
     return page + 1 == pages_.size() ? last_page_capacity_ : kEntriesPerPage;
   }
+  // Adds or grows the last page so that entry size_ has a place.
+  void make_room_for_next();
   void resize_last_page(size_t entries);
 
   std::vector<std::unique_ptr<PackedEntry[]>> pages_;

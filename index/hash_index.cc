@@ -1,5 +1,8 @@
 #include "index/hash_index.h"
 
+// Inline XXH3 (header-only mode): a call into the shared library per key costs more than
+// hashing a short key.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -36,7 +39,11 @@ constexpr size_t kArenaRebuildGarbageBytesMin = 64 << 10;
   std::abort();
 }
 
-size_t size_max_for(size_t capacity) { return capacity * kLoadMaxPercent / 100; }
+constexpr size_t size_max_for(size_t capacity) { return capacity * kLoadMaxPercent / 100; }
+
+// Tags never use the entry-index bits, and even the smallest table has at least this many:
+// default_hash() promises callers the low bits.
+static_assert(std::bit_width(size_max_for(kCapacityMin)) >= HashIndex::kHashLowBitsUnused);
 
 // The smallest capacity that holds `keys` keys at `load_percent` and at most at kLoadMaxPercent.
 size_t capacity_for(size_t keys, size_t load_percent) {
@@ -54,10 +61,34 @@ HashIndex::HashIndex(size_t expected_keys, HashFunction hash) : hash_(hash) {
   if (expected_keys > 0) rehash(capacity_for(expected_keys, kLoadMaxPercent));
 }
 
+uint64_t HashIndex::default_hash(std::string_view key) {
+  return XXH3_64bits(key.data(), key.size());
+}
+
 uint64_t HashIndex::hash_of(std::string_view key) const {
   // A branch instead of defaulting hash_ to a wrapper lets the compiler inline XXH3.
   if (hash_ != nullptr) return hash_(key);
   return XXH3_64bits(key.data(), key.size());
+}
+
+void HashIndex::reserve(size_t keys) {
+  if (keys <= size_max_) return;
+  rehash(capacity_for(keys, kLoadMaxPercent));
+}
+
+void HashIndex::shrink_to_growth_load() {
+  if (capacity_ == 0) return;
+  if (size_ == 0) {
+    clear();
+    return;
+  }
+  // The capacity that put() alone reaches for size_ keys, step by step from an empty table
+  // (about 40 steps for a billion keys).
+  size_t grown = kCapacityMin;
+  while (size_max_for(grown) < size_) {
+    grown = capacity_for(size_max_for(grown) + 1, kLoadMaxPercent * 100 / kGrowthPercent);
+  }
+  if (grown < capacity_) rehash(grown);
 }
 
 HashIndex::Probe HashIndex::probe(std::string_view key, uint64_t hash) const {
@@ -93,17 +124,18 @@ size_t HashIndex::slot_of_entry(size_t entry_index) const {
   return slot;
 }
 
-std::optional<IndexEntry> HashIndex::find(std::string_view key) const {
+std::optional<IndexEntry> HashIndex::find(std::string_view key, uint64_t key_hash) const {
   if (size_ == 0) return std::nullopt;
-  const Probe found = probe(key, hash_of(key));
+  const Probe found = probe(key, key_hash);
   if (!found.found) return std::nullopt;
   return entries_[entry_index_of(slots_[found.slot])].unpack();
 }
 
-std::optional<IndexEntry> HashIndex::put(std::string_view key, const IndexEntry& entry) {
+std::optional<IndexEntry> HashIndex::put(std::string_view key, uint64_t hash,
+                                         const IndexEntry& entry) {
   assert(key.size() <= kKeyBytesMax && "keys are at most 65,535 bytes");
   assert(index_entry_in_range(entry) && "segment_id < 2^24, offset < 2^40, sequence < 2^48");
-  const uint64_t hash = hash_of(key);
+  Probe empty{0, false};
   if (size_ > 0) {
     const Probe found = probe(key, hash);
     if (found.found) {
@@ -112,13 +144,16 @@ std::optional<IndexEntry> HashIndex::put(std::string_view key, const IndexEntry&
       packed.set_location(entry);
       return replaced;
     }
+    empty = found;  // where the key's chain ended: its slot, unless the table grows now
   }
   if (size_ + 1 > size_max_) {
     rehash(capacity_ == 0 ? kCapacityMin
                           : capacity_for(size_ + 1, kLoadMaxPercent * 100 / kGrowthPercent));
+    empty = probe(key, hash);
+  } else if (size_ == 0) {
+    empty = probe(key, hash);  // a reserved table, not probed above while empty
   }
-  const Probe empty = probe(key, hash);
-  assert(!empty.found);
+  assert(!empty.found && slots_[empty.slot] == 0);
   const uint32_t key_ref = append_key(key);
   entries_.push_back(PackedEntry::pack(key_ref, static_cast<uint16_t>(key.size()), entry));
   slots_[empty.slot] = make_slot(hash, size_);
@@ -126,9 +161,9 @@ std::optional<IndexEntry> HashIndex::put(std::string_view key, const IndexEntry&
   return std::nullopt;
 }
 
-std::optional<IndexEntry> HashIndex::erase(std::string_view key) {
+std::optional<IndexEntry> HashIndex::erase(std::string_view key, uint64_t key_hash) {
   if (size_ == 0) return std::nullopt;
-  const Probe found = probe(key, hash_of(key));
+  const Probe found = probe(key, key_hash);
   if (!found.found) return std::nullopt;
   const size_t erased = entry_index_of(slots_[found.slot]);
   const IndexEntry entry = entries_[erased].unpack();
@@ -149,11 +184,11 @@ std::optional<IndexEntry> HashIndex::erase(std::string_view key) {
   return entry;
 }
 
-bool HashIndex::replace_if(std::string_view key, const IndexEntry& expected,
+bool HashIndex::replace_if(std::string_view key, uint64_t key_hash, const IndexEntry& expected,
                            const IndexEntry& replacement) {
   assert(index_entry_in_range(replacement) && "segment_id < 2^24, offset < 2^40, sequence < 2^48");
   if (size_ == 0) return false;
-  const Probe found = probe(key, hash_of(key));
+  const Probe found = probe(key, key_hash);
   if (!found.found) return false;
   PackedEntry& packed = entries_[entry_index_of(slots_[found.slot])];
   if (packed.unpack() != expected) return false;

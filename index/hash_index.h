@@ -71,20 +71,59 @@ class HashIndex {
   HashIndex(HashIndex&&) = default;
   HashIndex& operator=(HashIndex&&) = default;
 
+  // The hash that the default-constructed index uses for `key` (XXH3_64bits). A caller that
+  // needs a key's hash anyway (KeyDirectory picks the shard from it) passes it to the overloads
+  // below that take `key_hash`, so that a key is hashed once per operation. HashIndex uses the
+  // top 32 bits (home slot) and bits above the entry-index bits of the low 32 (tag), never the
+  // low 4 bits, so a caller may use those for itself without correlating with the slots.
+  static uint64_t default_hash(std::string_view key);
+  static constexpr int kHashLowBitsUnused = 4;
+  // The hash this index uses for `key`: default_hash() unless built with a test function.
+  uint64_t hash_of(std::string_view key) const;
+
   // Inserts or replaces; returns the entry it replaced, if any.
   // Preconditions (asserted): key.size() <= kKeyBytesMax and index_entry_in_range(entry).
-  std::optional<IndexEntry> put(std::string_view key, const IndexEntry& entry);
+  std::optional<IndexEntry> put(std::string_view key, const IndexEntry& entry) {
+    return put(key, hash_of(key), entry);
+  }
+  // Precondition for every `key_hash` overload: key_hash == hash_of(key). Not asserted: checking
+  // would hash every key twice, which is what the overloads exist to avoid.
+  std::optional<IndexEntry> put(std::string_view key, uint64_t key_hash, const IndexEntry& entry);
 
-  std::optional<IndexEntry> find(std::string_view key) const;
+  std::optional<IndexEntry> find(std::string_view key) const { return find(key, hash_of(key)); }
+  std::optional<IndexEntry> find(std::string_view key, uint64_t key_hash) const;
   bool contains(std::string_view key) const { return find(key).has_value(); }
 
   // Removes the key; returns its entry, if it was there.
-  std::optional<IndexEntry> erase(std::string_view key);
+  std::optional<IndexEntry> erase(std::string_view key) { return erase(key, hash_of(key)); }
+  std::optional<IndexEntry> erase(std::string_view key, uint64_t key_hash);
 
   // Replaces the key's entry only if it still equals `expected`, so that compaction moving a
   // record loses against a concurrent overwrite. Returns whether it replaced. A missing key is
   // not replaced. Precondition (asserted): index_entry_in_range(replacement).
-  bool replace_if(std::string_view key, const IndexEntry& expected, const IndexEntry& replacement);
+  bool replace_if(std::string_view key, const IndexEntry& expected, const IndexEntry& replacement) {
+    return replace_if(key, hash_of(key), expected, replacement);
+  }
+  bool replace_if(std::string_view key, uint64_t key_hash, const IndexEntry& expected,
+                  const IndexEntry& replacement);
+
+  // Hints the CPU to fetch the home slot of a key with hash `key_hash` (hash_of(key)) into the
+  // cache. A bulk load issues it for a batch of keys ahead of their puts, so that the slot
+  // misses of the batch overlap instead of stalling one after another. No effect on contents.
+  // Always inlined: GCC deems a call that only prefetches free of effects and deletes it.
+  [[gnu::always_inline]] void prefetch(uint64_t key_hash) const {
+    if (capacity_ > 0) __builtin_prefetch(&slots_[home_of(key_hash)]);
+  }
+
+  // Sizes the slot table once so that the index holds `keys` keys without growing (at the
+  // highest load growth allows, so the table is no larger than growing to `keys` would leave
+  // it). Never shrinks the table; a no-op when `keys` fit already. For bulk loads whose key
+  // count is known up front: growing by 1.3x rehashes ~20 times on the way to a million keys.
+  void reserve(size_t keys);
+  // Undoes an overestimated reserve(): when the table is larger than the one that put() alone
+  // would have grown to for the current keys, shrinks it to exactly that size (an empty index
+  // frees everything). Costs a rehash then; otherwise a few dozen arithmetic steps.
+  void shrink_to_growth_load();
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -119,7 +158,6 @@ class HashIndex {
     bool found;
   };
 
-  uint64_t hash_of(std::string_view key) const;
   size_t home_of(uint64_t hash) const {
     return static_cast<size_t>(((hash >> 32) * capacity_) >> 32);
   }

@@ -6,8 +6,7 @@
 
 namespace logkv {
 
-std::optional<uint32_t> KeyArena::append(std::string_view key) {
-  assert(key.size() <= kKeyBytesMax);
+std::optional<uint32_t> KeyArena::append_to_new_space(std::string_view key) {
   if (key.empty()) return uint32_t{0};
   if (pages_.empty() || last_page_used_ + key.size() > kPageBytes) {
     if (pages_.size() == kPagesMax) return std::nullopt;

@@ -20,6 +20,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -46,7 +47,20 @@ class KeyArena {
   // Copies `key` (at most kKeyBytesMax bytes) into the arena and returns its reference, or
   // nothing when the arena has no room left (4 GiB used, including garbage). An empty key
   // takes no space and gets reference 0.
-  std::optional<uint32_t> append(std::string_view key);
+  // The common case (the key fits the last page) is inline, so that the result stays in
+  // registers: index bulk loads append a key per insert.
+  std::optional<uint32_t> append(std::string_view key) {
+    assert(key.size() <= kKeyBytesMax);
+    if (key.empty() || last_page_used_ + key.size() > last_page_capacity_) {
+      return append_to_new_space(key);
+    }
+    const auto ref =
+        static_cast<uint32_t>(((pages_.size() - 1) << kPageBytesLog2) | last_page_used_);
+    std::memcpy(pages_.back().get() + last_page_used_, key.data(), key.size());
+    last_page_used_ += key.size();
+    used_bytes_ += key.size();
+    return ref;
+  }
 
   // The key stored at `ref` with `key_bytes` bytes, as returned by append().
   std::string_view view(uint32_t ref, size_t key_bytes) const {
@@ -71,6 +85,8 @@ class KeyArena {
   size_t allocated_bytes() const;
 
  private:
+  // append() when the key does not fit the last page (or is empty).
+  std::optional<uint32_t> append_to_new_space(std::string_view key);
   void resize_last_page(size_t bytes);
 
   std::vector<std::unique_ptr<char[]>> pages_;

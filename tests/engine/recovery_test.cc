@@ -1,9 +1,12 @@
 // Recovery after crashes, simulated with MemFileSystem's power-loss model: every acknowledged
 // write is present, a torn tail is cut off, nothing is invented, and damage in the middle of the
 // log is reported with its file and offset instead of being taken for the end of the log.
+#include "engine/recovery.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <random>
@@ -11,6 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "compaction/file_names.h"
+#include "engine/key_directory.h"
+#include "engine/store_folder.h"
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "tests/support/seed.h"
@@ -261,6 +267,143 @@ TEST_F(RecoveryTest, IntervalModeOutOfRangeIsRefused) {
   Result<std::unique_ptr<Store>> store = open(options);
   ASSERT_FALSE(store.is_ok());
   EXPECT_NE(store.status().message().find("sync_interval_ms"), std::string::npos);
+}
+
+// Recovery through the bulk path: pre-sizing and parallel hint application must build exactly
+// the directory that the serial path builds.
+
+// Every key's entry, so that two directories compare whole.
+std::map<std::string, IndexEntry> directory_contents(const KeyDirectory& keys) {
+  std::map<std::string, IndexEntry> contents;
+  for (const std::string& key : keys.keys()) contents[key] = keys.find(key).value();
+  return contents;
+}
+
+class RecoveryPathTest : public RecoveryTest {
+ protected:
+  // Recovers the (closed) store into `keys` with `options`; the folder is only read, since a
+  // clean close leaves no torn tail.
+  RecoveredLog recover(KeyDirectory& keys, const RecoveryOptions& options) {
+    Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
+    EXPECT_TRUE(listing.is_ok()) << listing.status().to_string();
+    Result<RecoveredLog> log = recover_log(*fs_, kDir, *listing, keys, options);
+    EXPECT_TRUE(log.is_ok()) << log.status().to_string();
+    return log.is_ok() ? std::move(log).value() : RecoveredLog{};
+  }
+
+  // A random workload of sets, overwrites and deletes over few keys and many small segments,
+  // with compactions at random points (whose outputs have hint files) and background hint
+  // files for sealed segments, so that hints and scans overlap on the same keys. Returns the
+  // store's contents at close.
+  Model write_random_store(uint64_t seed) {
+    std::mt19937_64 random(seed);
+    Options options;
+    options.sync_mode = SyncMode::kNever;
+    options.segment_bytes_max = 4096;
+    options.hint_segment_bytes_min = 1;
+    options.compaction_disk_ratio_max = 100;         // compact only when told: hints from the
+    options.compaction_segment_dead_fraction = 1.0;  // background thread, not merges
+    options.compaction_dead_bytes_min = uint64_t{1} << 40;
+    Model model;
+    auto store = open_ok(options);
+    if (store == nullptr) return model;
+    for (int i = 0; i < 3000; ++i) {
+      const std::string key = "key" + std::to_string(random() % 400);
+      const uint64_t dice = random() % 100;
+      if (dice < 20) {
+        EXPECT_TRUE(store->del(key).is_ok());
+        model.erase(key);
+      } else {
+        const std::string value(random() % 90, static_cast<char>('a' + random() % 26));
+        EXPECT_TRUE(store->set(key, value).is_ok());
+        model[key] = value;
+      }
+      if (dice == 99 && random() % 8 == 0) {
+        EXPECT_TRUE(store->compact().is_ok());
+      }
+    }
+    EXPECT_TRUE(store->close().is_ok());
+    return model;
+  }
+};
+
+void expect_same_log(const RecoveredLog& serial, const RecoveredLog& other) {
+  EXPECT_EQ(other.last_sequence, serial.last_sequence);
+  EXPECT_EQ(other.live_bytes, serial.live_bytes);
+  EXPECT_EQ(other.segment_live_bytes, serial.segment_live_bytes);
+  EXPECT_EQ(other.segment_hint_bytes, serial.segment_hint_bytes);
+  EXPECT_EQ(other.hint_files_loaded, serial.hint_files_loaded);
+  EXPECT_EQ(other.newest_segment_id, serial.newest_segment_id);
+}
+
+TEST_F(RecoveryPathTest, ParallelHintApplicationBuildsTheSerialDirectory) {
+  const uint64_t seed = testing::test_seed();
+  const Model model = write_random_store(seed);
+  KeyDirectory serial_keys;
+  const RecoveredLog serial = recover(serial_keys, RecoveryOptions{.threads = 1});
+  ASSERT_GT(serial.hint_files_loaded, 0u) << "the workload must exercise hint files";
+  ASSERT_GT(serial.segments.size(), serial.hint_files_loaded) << "and scanned segments";
+  std::cout << "segments=" << serial.segments.size()
+            << " from_hint_files=" << serial.hint_files_loaded << "\n";
+  ASSERT_EQ(serial_keys.size(), model.size());
+  for (const auto& [key, value] : model) ASSERT_TRUE(serial_keys.find(key).has_value()) << key;
+
+  for (size_t threads : {2, 3, 16}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    KeyDirectory parallel_keys;
+    const RecoveredLog parallel =
+        recover(parallel_keys, RecoveryOptions{.threads = threads, .parallel_entries_min = 1});
+    expect_same_log(serial, parallel);
+    EXPECT_EQ(parallel_keys.size(), serial_keys.size());
+    EXPECT_EQ(directory_contents(parallel_keys), directory_contents(serial_keys));
+  }
+}
+
+TEST_F(RecoveryPathTest, ReopenedStoreHoldsTheWorkloadsContents) {
+  const uint64_t seed = testing::test_seed();
+  const Model model = write_random_store(seed);
+  Options options;
+  options.automatic_compaction = false;
+  auto store = open_ok(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_GT(store->stats().hint_files_loaded, 0u);
+  EXPECT_EQ(contents(*store), model);
+}
+
+TEST_F(RecoveryPathTest, PresizedDirectoryMatchesOneGrownByPuts) {
+  const uint64_t seed = testing::test_seed();
+  write_random_store(seed);
+  KeyDirectory recovered;
+  recover(recovered, RecoveryOptions{.threads = 1});
+  KeyDirectory grown;
+  for (const auto& [key, entry] : directory_contents(recovered)) grown.put(key, entry);
+  EXPECT_EQ(directory_contents(grown), directory_contents(recovered));
+  // Sized from an upper bound (hint entries plus scanned records), then trimmed: never more
+  // than the same keys put one by one, apart from the per-shard spread of a reservation.
+  EXPECT_LE(recovered.memory_bytes(), grown.memory_bytes() + grown.memory_bytes() / 8);
+}
+
+TEST_F(RecoveryPathTest, DamagedHintIsScannedInTheParallelPathToo) {
+  const uint64_t seed = testing::test_seed();
+  write_random_store(seed);
+  KeyDirectory intact_keys;
+  const RecoveredLog intact = recover(intact_keys, RecoveryOptions{.threads = 1});
+  ASSERT_GT(intact.hint_files_loaded, 0u);
+  // Flip a byte in the middle of the first hint file: its checksum no longer matches.
+  Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
+  ASSERT_TRUE(listing.is_ok());
+  ASSERT_FALSE(listing->hint_ids.empty());
+  const std::string hint_path = std::string(kDir) + "/" + hint_file_name(listing->hint_ids.front());
+  std::string hint = fs_->read_file(hint_path).value();
+  hint[hint.size() / 2] ^= 0x20;
+  ASSERT_TRUE(fs_->write_file(hint_path, hint).is_ok());
+
+  KeyDirectory keys;
+  const RecoveredLog log = recover(keys, RecoveryOptions{.threads = 2, .parallel_entries_min = 1});
+  EXPECT_EQ(log.hint_files_rejected, 1u);
+  EXPECT_EQ(log.hint_files_loaded, intact.hint_files_loaded - 1);
+  EXPECT_EQ(log.live_bytes, intact.live_bytes);
+  EXPECT_EQ(directory_contents(keys), directory_contents(intact_keys));
 }
 
 }  // namespace

@@ -259,6 +259,86 @@ TEST(HashIndexTest, ExpectedKeysAvoidsResizing) {
   expect_contents(index, 100000, 0, 0);
 }
 
+TEST(HashIndexTest, ReserveAvoidsResizingAndKeepsContents) {
+  HashIndex index;
+  for (uint64_t n = 0; n < 1000; ++n) index.put(key_for(n), entry_for(n));
+  index.reserve(100000);
+  const size_t capacity = index.capacity();
+  expect_contents(index, 1000, 0, 0);
+  for (uint64_t n = 1000; n < 100000; ++n) index.put(key_for(n), entry_for(n));
+  EXPECT_EQ(index.capacity(), capacity);
+  expect_contents(index, 100000, 0, 0);
+}
+
+TEST(HashIndexTest, ReserveNeverShrinks) {
+  HashIndex index(50000);
+  const size_t capacity = index.capacity();
+  index.reserve(10);
+  EXPECT_EQ(index.capacity(), capacity);
+}
+
+TEST(HashIndexTest, ReservedTableIsNoLargerThanAGrownOne) {
+  for (uint64_t keys : {1000u, 12345u, 100000u, 262144u}) {
+    HashIndex grown;
+    HashIndex reserved;
+    reserved.reserve(keys);
+    for (uint64_t n = 0; n < keys; ++n) {
+      grown.put(key_for(n), entry_for(n));
+      reserved.put(key_for(n), entry_for(n));
+    }
+    EXPECT_LE(reserved.capacity(), grown.capacity()) << keys << " keys";
+    EXPECT_LE(reserved.memory_bytes(), grown.memory_bytes()) << keys << " keys";
+  }
+}
+
+TEST(HashIndexTest, ShrinkToGrowthLoadUndoesAnOverestimatedReserve) {
+  HashIndex grown;
+  HashIndex reserved;
+  reserved.reserve(200000);
+  for (uint64_t n = 0; n < 10000; ++n) {
+    grown.put(key_for(n), entry_for(n));
+    reserved.put(key_for(n), entry_for(n));
+  }
+  reserved.shrink_to_growth_load();
+  EXPECT_EQ(reserved.capacity(), grown.capacity());
+  expect_contents(reserved, 10000, 0, 0);
+  // At growth load already: nothing to do.
+  const size_t capacity = grown.capacity();
+  grown.shrink_to_growth_load();
+  EXPECT_EQ(grown.capacity(), capacity);
+}
+
+TEST(HashIndexTest, ShrinkToGrowthLoadOfAnEmptyReservedIndexFreesTheTable) {
+  HashIndex index;
+  index.reserve(100000);
+  index.shrink_to_growth_load();
+  EXPECT_EQ(index.capacity(), 0u);
+  EXPECT_FALSE(index.put(key_for(1), entry_for(1)).has_value());
+  EXPECT_EQ(index.find(key_for(1)), entry_for(1));
+}
+
+TEST(HashIndexTest, OperationsWithAPrecomputedHashMatchThoseWithout) {
+  HashIndex index;
+  for (uint64_t n = 0; n < 5000; ++n) {
+    const std::string key = key_for(n);
+    ASSERT_EQ(index.hash_of(key), HashIndex::default_hash(key));
+    index.prefetch(index.hash_of(key));
+    ASSERT_FALSE(index.put(key, index.hash_of(key), entry_for(n)).has_value());
+  }
+  expect_contents(index, 5000, 0, 0);
+  const std::string key = key_for(7);
+  EXPECT_EQ(index.find(key, index.hash_of(key)), entry_for(7));
+  EXPECT_TRUE(index.replace_if(key, index.hash_of(key), entry_for(7), entry_for(7, 1)));
+  EXPECT_EQ(index.put(key, index.hash_of(key), entry_for(7, 2)), entry_for(7, 1));
+  EXPECT_EQ(index.erase(key, index.hash_of(key)), entry_for(7, 2));
+  EXPECT_FALSE(index.find(key).has_value());
+}
+
+TEST(HashIndexTest, TestHashFunctionIsUsedByHashOf) {
+  HashIndex index(0, constant_hash);
+  EXPECT_EQ(index.hash_of("anything"), constant_hash("anything"));
+}
+
 void exercise_colliding_keys(HashIndex::HashFunction hash) {
   HashIndex index(0, hash);
   constexpr uint64_t kKeys = 1500;
