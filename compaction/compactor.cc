@@ -45,6 +45,14 @@ Status check_compaction_options(const Options& options) {
                                     std::to_string(options.compaction_disk_ratio_max) +
                                     "; it must be above 1.0 and at most 100");
   }
+  if (!(options.compaction_disk_ratio_stall == 0.0 ||
+        (options.compaction_disk_ratio_stall > 1.0 &&
+         options.compaction_disk_ratio_stall <= 100.0))) {
+    return Status::invalid_argument("Options::compaction_disk_ratio_stall is " +
+                                    std::to_string(options.compaction_disk_ratio_stall) +
+                                    "; it must be 0 (writers never wait for compaction) or above "
+                                    "1.0 and at most 100");
+  }
   if (!(options.compaction_segment_dead_fraction > 0.0 &&
         options.compaction_segment_dead_fraction <= 1.0)) {
     return Status::invalid_argument("Options::compaction_segment_dead_fraction is " +
@@ -80,6 +88,7 @@ void Compactor::stop() {
   {
     std::lock_guard lock(mutex_);
     wake_.notify_all();
+    round_finished_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
   // Waits for a compact() on another thread, which sees stop_ and gives up.
@@ -104,6 +113,20 @@ void Compactor::note_segment_sealed() {
   if (automatic_) wake();
 }
 
+void Compactor::wait_for_round() {
+  std::unique_lock lock(mutex_);
+  if (!background_ || stop_.load(std::memory_order_relaxed)) return;
+  // A round already running may have chosen its inputs before the caller's writes: wait for
+  // the one after it too.
+  const uint64_t target = rounds_finished_ + (running_ ? 2 : 1);
+  write_stalls_.fetch_add(1, std::memory_order_relaxed);
+  pending_ = true;
+  wake_.notify_one();
+  round_finished_.wait(lock, [&] {
+    return rounds_finished_ >= target || !background_ || stop_.load(std::memory_order_relaxed);
+  });
+}
+
 void Compactor::wait_until_idle() {
   std::unique_lock lock(mutex_);
   idle_.wait(lock, [this] { return !background_ || (!pending_ && !running_); });
@@ -122,6 +145,8 @@ void Compactor::run_background() {
     const Status status = background_round(&progressed);
     lock.lock();
     running_ = false;
+    ++rounds_finished_;
+    round_finished_.notify_all();
     if (!status.is_ok() && !stop_.load(std::memory_order_relaxed)) {
       failures_.fetch_add(1, std::memory_order_relaxed);
       last_error_ = status.to_string();
@@ -138,6 +163,7 @@ void Compactor::run_background() {
   running_ = false;
   background_ = false;
   idle_.notify_all();
+  round_finished_.notify_all();
 }
 
 Status Compactor::background_round(bool* progressed) {
@@ -249,6 +275,7 @@ CompactionStats Compactor::stats() const {
   stats.segment_bytes_written = segment_bytes_written_.load(std::memory_order_relaxed);
   stats.hint_bytes_written = hint_bytes_written_.load(std::memory_order_relaxed);
   stats.failures = failures_.load(std::memory_order_relaxed);
+  stats.write_stalls = write_stalls_.load(std::memory_order_relaxed);
   stats.last_compaction_unix_ms = last_compaction_unix_ms_.load(std::memory_order_relaxed);
   return stats;
 }

@@ -39,6 +39,7 @@ struct CompactionStats {
   uint64_t hint_bytes_written = 0;      // bytes of hint files written (merges and sealed segments)
   uint64_t failures = 0;                // background merges or hint writes that failed
   int64_t last_compaction_unix_ms = 0;  // when the last merge finished; 0 if none yet
+  uint64_t write_stalls = 0;            // writes that waited for a round (back-pressure)
 };
 
 class Compactor {
@@ -66,6 +67,11 @@ class Compactor {
   void note_dead_bytes(uint64_t bytes);
   // From the write path: the active segment was sealed and a new one started.
   void note_segment_sealed();
+
+  // Back-pressure for the write path: asks for a round and blocks until the background thread
+  // has finished one that started after this call (at most two rounds). Returns at once when
+  // there is no background thread or it is stopping. Call with no store lock held.
+  void wait_for_round();
 
   // Blocks until the background thread has nothing left to do (returns at once when it is not
   // running). For tests.
@@ -104,16 +110,19 @@ class Compactor {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
-  bool pending_ = false;     // guarded by mutex_
-  bool running_ = false;     // guarded by mutex_
-  bool background_ = false;  // the thread is running; guarded by mutex_
-  std::string last_error_;   // guarded by mutex_
+  std::condition_variable round_finished_;
+  uint64_t rounds_finished_ = 0;  // guarded by mutex_
+  bool pending_ = false;          // guarded by mutex_
+  bool running_ = false;          // guarded by mutex_
+  bool background_ = false;       // the thread is running; guarded by mutex_
+  std::string last_error_;        // guarded by mutex_
   std::thread thread_;
 
   std::atomic<uint64_t> compactions_{0};
   std::atomic<uint64_t> segment_bytes_written_{0};
   std::atomic<uint64_t> hint_bytes_written_{0};
   std::atomic<uint64_t> failures_{0};
+  std::atomic<uint64_t> write_stalls_{0};
   std::atomic<int64_t> last_compaction_unix_ms_{0};
 };
 

@@ -205,6 +205,9 @@ Result<std::optional<std::string>> StoreImpl::get(std::string_view key) {
 }
 
 Status StoreImpl::submit(WriteRequest& request) {
+  // Back-pressure (Options::compaction_disk_ratio_stall): outside every lock, so that the
+  // compaction this waits for can take the writer lock for its index swap.
+  if (stall_writes_.load(std::memory_order_relaxed)) compactor_->wait_for_round();
   return write_queue_.submit(request,
                              [this](std::span<WriteRequest* const> group) { commit_group(group); });
 }
@@ -275,7 +278,27 @@ Status StoreImpl::append_group(const std::vector<StagedRecord>& staged,
   }
   active_segment_->bytes.store(active_->size(), std::memory_order_relaxed);
   user_bytes_written_.fetch_add(group_bytes, std::memory_order_relaxed);
+  update_stall(group_bytes);
   return Status::ok();
+}
+
+void StoreImpl::update_stall(uint64_t group_bytes) {
+  if (!options_.automatic_compaction || options_.compaction_disk_ratio_stall == 0) return;
+  // Summing the segment table takes a lock: look again only every so many appended bytes.
+  bytes_since_stall_check_ += group_bytes;
+  if (bytes_since_stall_check_ < kStallCheckBytes && !stall_writes_.load(std::memory_order_relaxed))
+    return;
+  bytes_since_stall_check_ = 0;
+  // Only the sealed segments count: compaction cannot shrink the active one, and with large
+  // segments a small store's active segment alone would exceed any ratio.
+  const uint64_t disk = segments_.total_bytes();
+  const uint64_t sealed = disk > active_->size() ? disk - active_->size() : 0;
+  const uint64_t live = live_bytes_.load(std::memory_order_relaxed);
+  const double ratio =
+      std::max(options_.compaction_disk_ratio_stall, options_.compaction_disk_ratio_max);
+  const bool over = static_cast<double>(sealed) > ratio * static_cast<double>(live) &&
+                    sealed - std::min(sealed, live) >= options_.compaction_dead_bytes_min;
+  stall_writes_.store(over, std::memory_order_relaxed);
 }
 
 void StoreImpl::publish(const std::vector<StagedRecord>& staged,
@@ -398,6 +421,7 @@ StoreStats StoreImpl::stats() {
     stats.compaction_bytes_written = compaction.segment_bytes_written;
     stats.hint_bytes_written = compaction.hint_bytes_written;
     stats.compaction_failures = compaction.failures;
+    stats.write_stalls = compaction.write_stalls;
     stats.last_compaction_unix_ms = compaction.last_compaction_unix_ms;
     stats.last_compaction_error = compactor_->last_error();
   }

@@ -86,6 +86,9 @@ class StoreImpl final : public Store, private CompactionHost {
   // and, with kAlways, syncs them. Fills `entries` with their locations. Requires
   // writer_mutex_.
   Status append_group(const std::vector<StagedRecord>& staged, std::vector<IndexEntry>* entries);
+  // Sets stall_writes_ when the sealed segments are over Options::compaction_disk_ratio_stall.
+  // Requires writer_mutex_.
+  void update_stall(uint64_t group_bytes);
   // Makes committed records visible: updates the key directory and the byte counters.
   void publish(const std::vector<StagedRecord>& staged, const std::vector<IndexEntry>& entries);
   // Closes the active segment and starts the next one. Requires writer_mutex_.
@@ -132,9 +135,13 @@ class StoreImpl final : public Store, private CompactionHost {
   std::atomic<uint64_t> last_sequence_{0};
   std::atomic<uint64_t> live_bytes_{0};
   std::atomic<uint64_t> user_bytes_written_{0};
-  uint64_t torn_bytes_dropped_ = 0;   // set once at open
-  uint64_t hint_files_loaded_ = 0;    // set once at open
-  uint64_t hint_files_rejected_ = 0;  // set once at open
+  // Back-pressure: writers wait for a compaction round while this is set (see update_stall).
+  static constexpr uint64_t kStallCheckBytes = 64 << 10;
+  std::atomic<bool> stall_writes_{false};
+  uint64_t bytes_since_stall_check_ = 0;  // guarded by writer_mutex_
+  uint64_t torn_bytes_dropped_ = 0;       // set once at open
+  uint64_t hint_files_loaded_ = 0;        // set once at open
+  uint64_t hint_files_rejected_ = 0;      // set once at open
 
   SegmentUsageTable usage_;
   std::vector<LiveBytesDelta> usage_deltas_;  // publish()'s scratch; guarded by writer_mutex_

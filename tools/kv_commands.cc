@@ -151,6 +151,7 @@ ExitCode run_stats(const StoreSelection& selection, CommandIo& io) {
       {"compaction_bytes_written", stats.compaction_bytes_written},
       {"hint_bytes_written", stats.hint_bytes_written},
       {"compaction_failures", stats.compaction_failures},
+      {"write_stalls", stats.write_stalls},
       {"last_compaction_unix_ms", static_cast<uint64_t>(stats.last_compaction_unix_ms)},
       {"hint_files_loaded", stats.hint_files_loaded},
       {"hint_files_rejected", stats.hint_files_rejected},

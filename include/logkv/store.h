@@ -61,6 +61,8 @@ struct StoreStats {
   uint64_t compaction_bytes_written = 0;
   uint64_t hint_bytes_written = 0;      // hint file bytes written
   uint64_t compaction_failures = 0;     // background compactions that failed (and were retried)
+  // Writes that waited for a compaction round (Options::compaction_disk_ratio_stall).
+  uint64_t write_stalls = 0;
   std::string last_compaction_error;    // why the last one failed; empty if none did
   int64_t last_compaction_unix_ms = 0;  // when the last compaction finished; 0: none since open
   uint64_t hint_files_loaded = 0;       // segments open read from their hint file

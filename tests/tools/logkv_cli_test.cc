@@ -271,7 +271,7 @@ TEST_F(LogkvCliTest, StatsPrintsEveryCounter) {
   for (const char* field : {"segments: ", "disk_bytes: ", "live_bytes: ", "index_bytes: ",
                             "last_sequence: ", "torn_bytes_dropped: ", "dead_bytes: ",
                             "user_bytes_written: ", "compactions: ", "compaction_bytes_written: ",
-                            "hint_bytes_written: ", "compaction_failures: ",
+                            "hint_bytes_written: ", "compaction_failures: ", "write_stalls: ",
                             "last_compaction_unix_ms: ", "hint_files_loaded: ",
                             "hint_files_rejected: ", "hint_file_bytes: ",
                             "compaction_write_amplification: ", "io_backend: "}) {
