@@ -130,8 +130,8 @@ void decode_hint_corpus(const std::filesystem::path& folder) {
   uint64_t offset = kSegmentHeaderBytes;
   uint64_t sequence = 10;
   for (const Written& written : records) {
-    const auto bytes = static_cast<uint32_t>(
-        record(written.type, sequence, written.key, written.value).size());
+    const auto bytes =
+        static_cast<uint32_t>(record(written.type, sequence, written.key, written.value).size());
     entries.push_back({written.key, sequence, static_cast<uint32_t>(offset), bytes, written.type});
     offset += bytes;
     sequence += 3;
@@ -144,7 +144,12 @@ void decode_hint_corpus(const std::filesystem::path& folder) {
   std::string damaged = encode_hint_file(7, offset, entries);
   damaged[kHintHeaderBytes + 3] ^= 0x10;
   write_input(folder, "bad_checksum", id_byte + damaged);
-  write_input(folder, "other_segment", std::string(1, '\x02') + encode_hint_file(7, offset, entries));
+  write_input(folder, "other_segment",
+              std::string(1, '\x02') + encode_hint_file(7, offset, entries));
+  // High bit: the fuzzer recomputes the checksum, so this damaged entry is judged on its own.
+  std::string bad_entry = encode_hint_file(7, offset, entries);
+  bad_entry[kHintHeaderBytes + kHintEntryTypeOffset] = 9;
+  write_input(folder, "bad_entry_type_checksum_fixed", std::string(1, '\x86') + bad_entry);
 }
 
 void open_folder_corpus(const std::filesystem::path& folder, const FolderFiles& store) {
