@@ -67,19 +67,36 @@ std::string value_of(int i) {
   return std::string(100, static_cast<char>('a' + i % 26)) + std::to_string(i);
 }
 
-// The store's disk bytes (as it counts them) over its live bytes.
-double sealed_ratio(Store& store) {
+// The store's segment bytes (as it counts them) over its live bytes.
+double disk_ratio(Store& store) {
   const StoreStats stats = store.stats();
   return static_cast<double>(stats.disk_bytes) / static_cast<double>(stats.live_bytes);
 }
 
-TEST(WriteStallTest, WritersWaitForCompactionOnceTheDiskPassesTheStallRatio) {
-  auto mem = std::make_shared<MemFileSystem>();
-  auto faults = std::make_shared<FaultFileSystem>(mem);
-  CompactionGate gate;
-  gate.install(*faults);
-  std::unique_ptr<StoreImpl> store = open_impl(faults, kDir, stall_options(2.0));
-  ASSERT_NE(store, nullptr);
+class WriteStallTest : public ::testing::Test {
+ protected:
+  void open_with_stall_ratio(double stall_ratio) {
+    gate_.install(*faults_);
+    store_ = open_impl(faults_, kDir, stall_options(stall_ratio));
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    gate_.release();
+    if (store_ != nullptr) {
+      EXPECT_TRUE(store_->close().is_ok());
+    }
+    faults_->set_hook({});
+  }
+
+  std::shared_ptr<MemFileSystem> mem_ = std::make_shared<MemFileSystem>();
+  std::shared_ptr<FaultFileSystem> faults_ = std::make_shared<FaultFileSystem>(mem_);
+  CompactionGate gate_;
+  std::unique_ptr<StoreImpl> store_;
+};
+
+TEST_F(WriteStallTest, WritersWaitForCompactionOnceTheDiskPassesTheStallRatio) {
+  ASSERT_NO_FATAL_FAILURE(open_with_stall_ratio(2.0));
+  StoreImpl* store = store_.get();
 
   std::atomic<int> written{0};
   std::thread writer([&] {
@@ -88,7 +105,7 @@ TEST(WriteStallTest, WritersWaitForCompactionOnceTheDiskPassesTheStallRatio) {
       written.store(i + 1);
     }
   });
-  gate.wait_until_held();
+  gate_.wait_until_held();
   // Compaction is stuck; the writer must come to a stop in a stall, not run to the end.
   while (store->stats().write_stalls == 0 && written.load() < kWrites) std::this_thread::yield();
   const StoreStats stalled = store->stats();
@@ -99,43 +116,33 @@ TEST(WriteStallTest, WritersWaitForCompactionOnceTheDiskPassesTheStallRatio) {
   // the active segment, never by the whole run's bytes.
   const double bound = (2.0 * static_cast<double>(stalled.live_bytes) + (64 << 10) + 2 * 4096) /
                        static_cast<double>(stalled.live_bytes);
-  EXPECT_LE(sealed_ratio(*store), bound);
+  EXPECT_LE(disk_ratio(*store_), bound);
 
-  gate.release();
+  gate_.release();
   writer.join();
   EXPECT_EQ(written.load(), kWrites);
   const Model model = contents(*store);
   ASSERT_EQ(model.size(), static_cast<size_t>(kKeys));
   for (int i = kWrites - kKeys; i < kWrites; ++i) EXPECT_EQ(model.at(key_of(i)), value_of(i));
-  faults->set_hook({});
-  EXPECT_TRUE(store->close().is_ok());
 }
 
-TEST(WriteStallTest, WithoutAStallRatioTheWriterOutrunsCompaction) {
-  auto mem = std::make_shared<MemFileSystem>();
-  auto faults = std::make_shared<FaultFileSystem>(mem);
-  CompactionGate gate;
-  gate.install(*faults);
-  std::unique_ptr<StoreImpl> store = open_impl(faults, kDir, stall_options(0.0));
-  ASSERT_NE(store, nullptr);
-  for (int i = 0; i < kWrites; ++i) ASSERT_TRUE(store->set(key_of(i), value_of(i)).is_ok());
-  gate.wait_until_held();
-  EXPECT_EQ(store->stats().write_stalls, 0u);
+TEST_F(WriteStallTest, WithoutAStallRatioTheWriterOutrunsCompaction) {
+  ASSERT_NO_FATAL_FAILURE(open_with_stall_ratio(0.0));
+  for (int i = 0; i < kWrites; ++i) ASSERT_TRUE(store_->set(key_of(i), value_of(i)).is_ok());
+  gate_.wait_until_held();
+  EXPECT_EQ(store_->stats().write_stalls, 0u);
   // Counted on the file system: a held compaction may already have taken segments out of the
   // store's own count before it deletes their files.
   uint64_t segment_file_bytes = 0;
-  for (const std::string& name : files_ending_with(*mem, kDir, ".log")) {
-    segment_file_bytes += mem->read_file(std::string(kDir) + "/" + name).value().size();
+  for (const std::string& name : files_ending_with(*mem_, kDir, ".log")) {
+    segment_file_bytes += mem_->read_file(std::string(kDir) + "/" + name).value().size();
   }
   EXPECT_GT(static_cast<double>(segment_file_bytes),
-            5.0 * static_cast<double>(store->stats().live_bytes))
+            5.0 * static_cast<double>(store_->stats().live_bytes))
       << "the writer should have run far past the ratio with compaction held back";
-  gate.release();
-  faults->set_hook({});
-  EXPECT_TRUE(store->close().is_ok());
 }
 
-TEST(WriteStallTest, StallRatioOfOneOrLessIsRefused) {
+TEST_F(WriteStallTest, StallRatioOfOneOrLessIsRefused) {
   Options options = stall_options(0.9);
   Result<std::unique_ptr<Store>> store =
       open_store(std::make_shared<MemFileSystem>(), kDir, options);

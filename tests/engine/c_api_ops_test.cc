@@ -9,20 +9,11 @@
 #include <vector>
 
 #include "logkv/logkv.h"
+#include "tests/support/c_error_message.h"
 
 namespace {
 
-// Owns an error message returned through `char** errmsg`.
-struct ErrorMessage {
-  char* text = nullptr;
-  ~ErrorMessage() { logkv_free(text); }
-  char** out() {
-    logkv_free(text);
-    text = nullptr;
-    return &text;
-  }
-  std::string str() const { return text == nullptr ? std::string() : std::string(text); }
-};
+using ErrorMessage = logkv::testing::CErrorMessage;
 
 // Pointer and length arrays over a list of strings, as the C calls take them.
 struct CArrays {

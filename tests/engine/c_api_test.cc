@@ -13,23 +13,14 @@
 #include <vector>
 
 #include "logkv/logkv.h"
+#include "tests/support/c_error_message.h"
 #include "tests/support/test_dir.h"
 
 namespace {
 
 using logkv::testing::TestDir;
 
-// Owns an error message returned through `char** errmsg`.
-struct ErrorMessage {
-  char* text = nullptr;
-  ~ErrorMessage() { logkv_free(text); }
-  char** out() {
-    logkv_free(text);
-    text = nullptr;
-    return &text;
-  }
-  std::string str() const { return text == nullptr ? std::string() : std::string(text); }
-};
+using ErrorMessage = logkv::testing::CErrorMessage;
 
 class CApiTest : public ::testing::Test {
  protected:
