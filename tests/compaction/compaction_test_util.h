@@ -14,21 +14,14 @@
 #include "engine/store_impl.h"
 #include "fs/file_system.h"
 #include "logkv/store.h"
+#include "tests/support/store_contents.h"
 #include "wal/segment_file_name.h"
 
 namespace logkv::testing {
 
 using Model = std::map<std::string, std::string>;
 
-inline Model contents(Store& store) {
-  Model model;
-  for (const std::string& key : store.keys().value()) {
-    Result<std::optional<std::string>> value = store.get(key);
-    EXPECT_TRUE(value.is_ok()) << key << ": " << value.status().to_string();
-    if (value.is_ok() && value->has_value()) model[key] = **value;
-  }
-  return model;
-}
+inline Model contents(Store& store) { return store_contents(store); }
 
 // Small segments, no compaction floor, and (unless asked) no background compaction, so that a
 // test decides exactly when compaction runs.

@@ -10,6 +10,7 @@
 #include "fs/mem_file_system.h"
 #include "tests/support/fault_file_system.h"
 #include "tests/support/seed.h"
+#include "tests/support/store_contents.h"
 
 namespace logkv {
 namespace {
@@ -20,11 +21,7 @@ using testing::OperationKind;
 
 constexpr char kDir[] = "/store";
 
-Model contents(Store& store) {
-  Model model;
-  for (const std::string& key : store.keys().value()) model[key] = *store.get(key).value();
-  return model;
-}
+Model contents(Store& store) { return testing::store_contents(store); }
 
 class BatchTest : public ::testing::Test {
  protected:

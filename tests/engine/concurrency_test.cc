@@ -11,6 +11,7 @@
 
 #include "logkv/store.h"
 #include "tests/support/seed.h"
+#include "tests/support/store_contents.h"
 #include "tests/support/test_dir.h"
 
 namespace logkv {
@@ -39,11 +40,7 @@ bool is_well_formed(const std::string& value) {
   return true;
 }
 
-Model contents(Store& store) {
-  Model model;
-  for (const std::string& key : store.keys().value()) model[key] = *store.get(key).value();
-  return model;
-}
+Model contents(Store& store) { return testing::store_contents(store); }
 
 TEST(ConcurrencyTest, MixedWritersAndReadersAgreeWithTheLastAcknowledgedState) {
   const uint64_t seed = testing::test_seed();

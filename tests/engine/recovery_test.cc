@@ -20,6 +20,7 @@
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "tests/support/seed.h"
+#include "tests/support/store_contents.h"
 #include "wal/record_format.h"
 #include "wal/segment_file_name.h"
 
@@ -40,11 +41,7 @@ class RecoveryTest : public ::testing::Test {
     EXPECT_TRUE(store.is_ok()) << store.status().to_string();
     return store.is_ok() ? std::move(store).value() : nullptr;
   }
-  static Model contents(Store& store) {
-    Model model;
-    for (const std::string& key : store.keys().value()) model[key] = *store.get(key).value();
-    return model;
-  }
+  static Model contents(Store& store) { return testing::store_contents(store); }
   std::string segment_path(uint64_t id) const {
     return std::string(kDir) + "/" + segment_file_name(id);
   }
