@@ -41,7 +41,7 @@ struct Capabilities {
   // The engine keeps its whole index in process memory, so resident-set growth per key is
   // a meaningful figure (for engines that page an on-disk index it measures their caches).
   bool in_memory_index = false;
-  bool explicit_compaction = false;  // compact() runs the engine's compaction
+  bool explicit_compaction = false;           // compact() runs the engine's compaction
   bool writes_serialised_by_adapter = false;  // the adapter holds a mutex around writes
   bool reads_serialised_by_adapter = false;   // the adapter holds a mutex around reads
 };

@@ -98,8 +98,9 @@ class OpenTimeWorkload final : public Workload {
       if (entry.path().extension() == ".hint") doomed.push_back(entry.path());
     }
     for (const auto& path : doomed) removed += std::filesystem::remove(path, error) ? 1 : 0;
-    if (error) return Status::io_error("cannot delete hint files in '" + dir + "': " +
-                                       error.message());
+    if (error) {
+      return Status::io_error("cannot delete hint files in '" + dir + "': " + error.message());
+    }
     return removed;
   }
 
@@ -143,8 +144,8 @@ class OpenTimeWorkload final : public Workload {
   // What the engine says it read at open, where it says (logkv: how many hint files it used).
   static void add_open_figures(EngineAdapter& adapter, Row& row) {
     if (std::optional<EngineStats> stats = adapter.stats(); stats.has_value()) {
-      row.figures.push_back({"hint_files_loaded", static_cast<double>(stats->hint_files_loaded),
-                             ""});
+      row.figures.push_back(
+          {"hint_files_loaded", static_cast<double>(stats->hint_files_loaded), ""});
       row.figures.push_back({"segments", static_cast<double>(stats->segments), ""});
     }
   }

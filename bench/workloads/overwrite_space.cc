@@ -116,10 +116,9 @@ class OverwriteSpaceWorkload final : public Workload {
       row.figures.push_back({"engine_live_bytes", static_cast<double>(stats->live_bytes), "B"});
       row.figures.push_back({"worst_sample_ratio_to_engine_live", worst_engine_ratio, "x"});
       if (stats->live_bytes > 0) {
-        row.figures.push_back({"end_ratio_to_engine_live",
-                               static_cast<double>(last.disk_bytes) /
-                                   static_cast<double>(stats->live_bytes),
-                               "x"});
+        row.figures.push_back(
+            {"end_ratio_to_engine_live",
+             static_cast<double>(last.disk_bytes) / static_cast<double>(stats->live_bytes), "x"});
       }
       if (stats->user_bytes_written > 0) {
         row.figures.push_back({"compaction_write_amplification",

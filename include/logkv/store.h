@@ -59,8 +59,8 @@ struct StoreStats {
   // Segment bytes written by compaction. Write amplification of compaction:
   // compaction_bytes_written / user_bytes_written.
   uint64_t compaction_bytes_written = 0;
-  uint64_t hint_bytes_written = 0;      // hint file bytes written
-  uint64_t compaction_failures = 0;     // background compactions that failed (and were retried)
+  uint64_t hint_bytes_written = 0;   // hint file bytes written
+  uint64_t compaction_failures = 0;  // background compactions that failed (and were retried)
   // Writes that waited for a compaction round (Options::compaction_disk_ratio_stall).
   uint64_t write_stalls = 0;
   std::string last_compaction_error;    // why the last one failed; empty if none did

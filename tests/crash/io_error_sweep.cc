@@ -287,7 +287,7 @@ IoErrorSweepResult Sweep::run(uint32_t workload_operations) {
     }
     if (is_write(op)) written_.note(op, acknowledged_);
     const Status status = apply_to_store(op, acknowledged_, *store_);
-    const StepKind step = is_write(op)                    ? StepKind::kWrite
+    const StepKind step = is_write(op)                  ? StepKind::kWrite
                           : op.kind == OpKind::kCompact ? StepKind::kCompact
                                                         : StepKind::kRead;
     going = after_step(step, describe(op), status);

@@ -118,9 +118,9 @@ TEST(WorkloadTest, DefaultShapeDrawsEveryKindOfOperation) {
   Workload workload(11, WorkloadShape{});
   std::set<OpKind> seen;
   for (int i = 0; i < 2000; ++i) seen.insert(workload.next().kind);
-  for (OpKind kind : {OpKind::kSet, OpKind::kDelete, OpKind::kBatch, OpKind::kGet,
-                      OpKind::kExists, OpKind::kKeys, OpKind::kReopen, OpKind::kIncrement,
-                      OpKind::kCompareAndSwap, OpKind::kCompact}) {
+  for (OpKind kind :
+       {OpKind::kSet, OpKind::kDelete, OpKind::kBatch, OpKind::kGet, OpKind::kExists, OpKind::kKeys,
+        OpKind::kReopen, OpKind::kIncrement, OpKind::kCompareAndSwap, OpKind::kCompact}) {
     EXPECT_TRUE(seen.contains(kind)) << op_kind_name(kind) << " never drawn";
   }
 }

@@ -312,8 +312,9 @@ Status apply_to_store(const Op& op, const Model& model, Store& store) {
       Result<int64_t> value = store.increment(op.key, op.delta);
       if (!value.is_ok()) return value.status();
       if (encode_counter(*value) != counter_value_after(op, model)) {
-        return read_mismatch(op, "returned " + std::to_string(*value) + ", expected " +
-                                     std::to_string(decode_counter(counter_value_after(op, model))));
+        return read_mismatch(op,
+                             "returned " + std::to_string(*value) + ", expected " +
+                                 std::to_string(decode_counter(counter_value_after(op, model))));
       }
       return Status::ok();
     }
@@ -321,8 +322,7 @@ Status apply_to_store(const Op& op, const Model& model, Store& store) {
       Result<CasToken> token = store.cas_begin(op.key);
       if (!token.is_ok()) return token.status();
       const bool present = expected != model.end();
-      if (token->value.has_value() != present ||
-          (present && *token->value != expected->second)) {
+      if (token->value.has_value() != present || (present && *token->value != expected->second)) {
         return read_mismatch(op, "cas_begin saw a value other than the model's");
       }
       Result<CasOutcome> outcome = store.cas_swap(*token, counter_value_after(op, model));

@@ -31,13 +31,13 @@ namespace logkv::crash {
 using Model = std::map<std::string, std::string>;
 
 enum class OpKind : uint8_t {
-  kSet,     // set one key (a new key or an overwrite)
-  kDelete,  // delete one key (which may be missing: then nothing is written)
-  kBatch,   // an atomic WriteBatch of 2..6 sets and deletes
-  kGet,     // read one key and compare with the model
-  kExists,  // exists() of one key, compared with the model
-  kKeys,    // keys(), compared with the model
-  kReopen,  // close the store and open it again (the driver does it; see apply_to_store)
+  kSet,             // set one key (a new key or an overwrite)
+  kDelete,          // delete one key (which may be missing: then nothing is written)
+  kBatch,           // an atomic WriteBatch of 2..6 sets and deletes
+  kGet,             // read one key and compare with the model
+  kExists,          // exists() of one key, compared with the model
+  kKeys,            // keys(), compared with the model
+  kReopen,          // close the store and open it again (the driver does it; see apply_to_store)
   kIncrement,       // increment() of a counter key by a delta
   kCompareAndSwap,  // cas_begin() + cas_swap() of a counter key to a value made from the old
   kCompact,         // Store::compact(): rewrites segments, never changes what the store holds
