@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Installs what logkv needs, builds it with Meson and runs the test suites in up to three passes,
+# Installs what logkv needs, builds it with Meson and runs the test suites in up to four passes,
 # then prints one line "N passed, N failed" counting the individual test cases of every pass.
+# That line is always the last one, also when a build fails: a failed build counts as one failed
+# case (its pass's tests are skipped, and the other passes still run). Skipped cases are named
+# on the line before it. The exit status is non-zero when anything failed.
 #
-#   ./test.sh               the default tier (what CI runs), three passes:
+#   ./test.sh               the default tier (what CI runs), four passes:
 #                             1. build-test: warnings are errors; every suite
+#                             1b. the same build again, without rebuilding, with
+#                                LOGKV_IO_BACKEND=pwrite: the suites whose stores use real files
+#                                (engine, compaction, tools, crash) on the pwrite backend, while
+#                                pass 1 used io_uring where the machine allows it
 #                             2. build-test-asan: AddressSanitizer + UBSan; every suite but bench
 #                             3. build-test-tsan: ThreadSanitizer; the concurrency suites
 #                                (engine, fs, index)
 #   ./test.sh --fast        pass 1 only
-#   ./test.sh --extended    all three passes with the crash, kill, corruption and I/O-error
+#   ./test.sh --extended    all these passes with the crash, kill, corruption and I/O-error
 #                           counts raised (LOGKV_CRASH_POINTS etc., see docs/TESTING.md; values
 #                           already in the environment win), plus, when clang++ is installed,
 #                           every libFuzzer target for LOGKV_FUZZ_SECONDS (build-test-fuzz)
@@ -32,10 +39,14 @@ while (($#)); do
   esac
 done
 
-if [[ $tier == extended ]]; then
-  ./scripts/install_deps.sh --with-clang
-else
-  ./scripts/install_deps.sh
+# A failure here is not fatal: the builds say whether what is installed suffices, and the
+# summary line still comes.
+failed_steps=()
+install_args=()
+if [[ $tier == extended ]]; then install_args=(--with-clang); fi
+if ! ./scripts/install_deps.sh "${install_args[@]}"; then
+  echo "test.sh: installing the dependencies failed; building with what is installed" >&2
+  failed_steps+=("installing the dependencies")
 fi
 
 # Long runs for the extended tier; the bounded defaults are in the tests themselves.
@@ -59,32 +70,67 @@ export TSAN_OPTIONS="${TSAN_OPTIONS:-second_deadlock_stack=1}"
 junit_files=()
 status=0
 
+# Keeps only the suites of "$@" (a pass's selection, as for pass_allows) that --suite asked for,
+# as --suite arguments, in the array named selection; leaves "$@" when --suite was not given.
+# Returns 1 when --suite leaves nothing for this pass.
+select_suites() {
+  selection=("$@")
+  if ((${#suites[@]})); then
+    selection=()
+    local suite
+    for suite in "${suites[@]}"; do
+      if [[ -n $(pass_allows "$suite" "$@") ]]; then selection+=(--suite "$suite"); fi
+    done
+    ((${#selection[@]})) || return 1
+  fi
+  return 0
+}
+
 # run_pass BUILD_DIR TIMEOUT_MULTIPLIER SETUP_OPTIONS... -- SUITE_SELECTION...
-# Sets up (once) and builds BUILD_DIR, then runs the selected suites. An empty selection after
-# filtering by --suite skips the pass.
+# Sets up (once) and builds BUILD_DIR, then runs the selected suites with the variables in
+# pass_env. An empty selection after filtering by --suite skips the pass. A failed setup or
+# build is reported, counted as one failed case, and skips the pass's tests. Sets built=true
+# when the build succeeded.
 run_pass() {
   local build=$1 multiplier=$2
   shift 2
   local setup=()
   while [[ $1 != -- ]]; do setup+=("$1"); shift; done
   shift
-  local selection=("$@")
-  if ((${#suites[@]})); then
-    selection=()
-    local suite allowed
-    for suite in "${suites[@]}"; do
-      allowed=$(pass_allows "$suite" "$@")
-      if [[ -n $allowed ]]; then selection+=(--suite "$suite"); fi
-    done
-    ((${#selection[@]})) || return 0
+  local selection
+  built=false
+  select_suites "$@" || return 0
+  if [[ ! -f "$build/build.ninja" ]] &&
+     ! meson setup "$build" --buildtype=debugoptimized "${setup[@]}"; then
+    build_failed "$build"
+    return 0
   fi
-  if [[ ! -f "$build/build.ninja" ]]; then
-    meson setup "$build" --buildtype=debugoptimized "${setup[@]}"
+  if ! meson compile -C "$build"; then
+    build_failed "$build"
+    return 0
   fi
-  meson compile -C "$build"
-  env "${pass_env[@]}" meson test -C "$build" --print-errorlogs --num-processes 2 \
-    --timeout-multiplier "$multiplier" "${selection[@]}" || status=$?
-  junit_files+=("$build/meson-logs/testlog.junit.xml")
+  built=true
+  run_tests "$build" "$multiplier" testlog "${selection[@]}"
+}
+
+build_failed() {
+  echo "test.sh: build of $1 failed; its tests are skipped (counted as one failed case)" >&2
+  failed_steps+=("build of $1")
+  status=1
+}
+
+# run_tests BUILD_DIR TIMEOUT_MULTIPLIER LOGBASE MESON_TEST_ARGS...
+# Runs `meson test` without rebuilding, with the variables in pass_env, and adds its JUnit log
+# (BUILD_DIR/meson-logs/LOGBASE.junit.xml) to the count. The old log is removed first, so that a
+# `meson test` that dies before writing one is counted as a failure rather than a stale success.
+run_tests() {
+  local build=$1 multiplier=$2 logbase=$3
+  shift 3
+  local junit="$build/meson-logs/$logbase.junit.xml"
+  rm -f "$junit"
+  env "${pass_env[@]}" meson test -C "$build" --no-rebuild --print-errorlogs --num-processes 2 \
+    --timeout-multiplier "$multiplier" --logbase "$logbase" "$@" || status=$?
+  junit_files+=("$junit")
 }
 
 # Prints suite "$1" if the pass whose selection is "$2..." runs it (an empty selection runs
@@ -109,11 +155,20 @@ prefix="${LOGKV_BUILD_PREFIX:-build-test}"
 pass_env=()
 run_pass "$prefix" "$timeout_multiplier" -Dwerror=true --
 if [[ $tier != fast ]]; then
-  # Pass 1 reaches the CI figures (docs/TESTING.md); under the sanitizers the crash tests look
-  # for memory errors and races on the same code paths, so smaller counts do.
+  # Pass 1 reaches the CI figures (docs/TESTING.md); under the sanitizers, and on the second
+  # backend, the crash tests look for memory errors, races and backend differences on the same
+  # code paths, so smaller counts do.
   if [[ $tier == default ]]; then
     pass_env=(LOGKV_CRASH_POINTS=2000 LOGKV_CRASH_WORKLOADS=1 LOGKV_GROUP_COMMIT_CRASHES=50
               LOGKV_KILLS=80 LOGKV_IO_ERROR_OPERATIONS=600 LOGKV_CORRUPTION_POSITIONS=500)
+  fi
+  # Pass 1b: pass 1's build again on the pwrite backend (include/logkv/options.h, io_backend).
+  # Stores that choose their backend themselves (io_backend_test) and the in-memory ones are
+  # unaffected; the fs suite tests both backends directly. Skipped when pass 1 was not built.
+  if $built && select_suites --suite engine --suite compaction --suite tools --suite crash; then
+    pass_env+=(LOGKV_IO_BACKEND=pwrite)
+    run_tests "$prefix" "$timeout_multiplier" testlog-pwrite "${selection[@]}"
+    unset 'pass_env[-1]'
   fi
   # Sanitized code runs several times slower: more time per test, and no benchmarks.
   run_pass "$prefix-asan" $((timeout_multiplier * 4)) \
@@ -125,11 +180,23 @@ pass_env=()
 if [[ $tier == extended ]] && command -v clang++ >/dev/null; then
   if [[ ! -f "$prefix-fuzz/build.ninja" ]]; then
     CXX=clang++ meson setup "$prefix-fuzz" --buildtype=debugoptimized -Dbench=false \
-      -Dfuzzing=true
+      -Dfuzzing=true || build_failed "$prefix-fuzz"
   fi
-  meson configure "$prefix-fuzz" -Dfuzz_seconds="$LOGKV_FUZZ_SECONDS"
-  run_pass "$prefix-fuzz" "$timeout_multiplier" -- --suite fuzz
+  if [[ -f "$prefix-fuzz/build.ninja" ]]; then
+    if meson configure "$prefix-fuzz" -Dfuzz_seconds="$LOGKV_FUZZ_SECONDS"; then
+      run_pass "$prefix-fuzz" "$timeout_multiplier" -- --suite fuzz
+    else
+      build_failed "$prefix-fuzz"
+    fi
+  fi
 fi
 
-python3 scripts/count_test_cases.py "${junit_files[@]}"
+count_args=()
+for step in "${failed_steps[@]}"; do count_args+=(--failed "$step"); done
+if ((${#failed_steps[@]})); then status=1; fi
+# Reached whatever failed above; if even the counting fails, the last line is still the total.
+if ! python3 scripts/count_test_cases.py "${count_args[@]}" "${junit_files[@]}"; then
+  echo "0 passed, 1 failed"
+  status=1
+fi
 exit "$status"

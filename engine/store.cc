@@ -1,5 +1,8 @@
 #include "logkv/store.h"
 
+#include <cstdlib>
+#include <string>
+
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "fs/posix_file_system.h"
@@ -15,11 +18,30 @@ namespace {
 constexpr uint64_t kPreallocateChunkBytes = 4 << 20;
 constexpr uint64_t kPreallocateSegmentBytesMin = 1 << 20;
 
+constexpr char kIoBackendVariable[] = "LOGKV_IO_BACKEND";
+
+// The backend for `requested`: an explicit choice stands; kAuto yields to LOGKV_IO_BACKEND, so
+// that a test run can put every store of unchanged tests on one backend (docs/TESTING.md).
+Result<IoBackend> io_backend_for(IoBackend requested) {
+  if (requested != IoBackend::kAuto) return requested;
+  const char* value = std::getenv(kIoBackendVariable);
+  if (value == nullptr) return IoBackend::kAuto;
+  const std::string_view name(value);
+  if (name.empty() || name == "auto") return IoBackend::kAuto;
+  if (name == "pwrite") return IoBackend::kPwrite;
+  if (name == "io_uring") return IoBackend::kIoUring;
+  return Status::invalid_argument(
+      std::string("environment variable ") + kIoBackendVariable + " is '" + std::string(name) +
+      "', which is not an I/O backend; set it to 'pwrite', 'io_uring' or 'auto', or unset it");
+}
+
 Result<std::shared_ptr<FileSystem>> file_system_for(std::string_view path, const Options& options) {
   // An in-memory store gets a file system of its own, so nothing outlives it.
   if (options.in_memory) return std::shared_ptr<FileSystem>(std::make_shared<MemFileSystem>());
+  Result<IoBackend> backend = io_backend_for(options.io_backend);
+  if (!backend.is_ok()) return backend.status();
   PosixFileSystemOptions fs_options;
-  fs_options.backend = options.io_backend;
+  fs_options.backend = *backend;
   if (options.segment_bytes_max >= kPreallocateSegmentBytesMin) {
     fs_options.preallocate_chunk_bytes = kPreallocateChunkBytes;
     fs_options.preallocate_name_suffix = std::string(kSegmentFileSuffix);

@@ -87,6 +87,7 @@ class MemFileSystem final : public FileSystem {
   // A second lock() of the same path fails with kLocked naming this process until the first
   // FileLock is destroyed (or a power loss releases it).
   Result<std::unique_ptr<FileLock>> lock(const std::string& path) override;
+  std::string_view io_backend_name() const override { return "memory"; }
 
   // Simulates a power loss followed by a reboot; see the model above.
   void simulate_power_loss(uint64_t seed, PowerLossMode mode);

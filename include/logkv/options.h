@@ -64,6 +64,12 @@ struct Options {
   bool create_if_missing = true;
   // Keep everything in memory; the path is only a name. Nothing survives close().
   bool in_memory = false;
+  // How the write path reaches the disk (ignored with in_memory). With kAuto, the environment
+  // variable LOGKV_IO_BACKEND, read at open, may choose instead: "pwrite" acts as kPwrite,
+  // "io_uring" as kIoUring (the open fails with kNotSupported where io_uring is unusable), and
+  // "auto" or an empty value as kAuto; any other value fails the open with kInvalidArgument
+  // naming the variable and these values. It exists so that a test run can put every store on
+  // one backend (docs/TESTING.md). An explicit kIoUring or kPwrite ignores the variable.
   IoBackend io_backend = IoBackend::kAuto;
 
   // Compaction (docs/DESIGN.md, "Compaction") copies the live records of old segments into new

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <random>
@@ -15,17 +14,10 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/seed.h"
+
 namespace logkv {
 namespace {
-
-// A random seed, or LOGKV_TEST_SEED when set; printed and recorded so a failure can be replayed.
-uint64_t test_seed() {
-  uint64_t seed = std::random_device{}();
-  if (const char* env = std::getenv("LOGKV_TEST_SEED")) seed = std::strtoull(env, nullptr, 10);
-  ::testing::Test::RecordProperty("seed", std::to_string(seed));
-  std::cout << "seed=" << seed << " (replay with LOGKV_TEST_SEED=" << seed << ")\n";
-  return seed;
-}
 
 // An entry whose every field depends on `n` and `version`, so a mix-up between keys shows.
 IndexEntry entry_for(uint64_t n, uint64_t version = 0) {
@@ -498,10 +490,10 @@ void run_model_test(HashIndex::HashFunction hash, uint64_t seed) {
   }
 }
 
-TEST(HashIndexTest, RandomOperationsMatchStdMap) { run_model_test(nullptr, test_seed()); }
+TEST(HashIndexTest, RandomOperationsMatchStdMap) { run_model_test(nullptr, testing::test_seed()); }
 
 TEST(HashIndexTest, RandomOperationsWithFewHomesMatchStdMap) {
-  run_model_test(four_way_hash, test_seed());
+  run_model_test(four_way_hash, testing::test_seed());
 }
 
 TEST(HashIndexTest, MemoryAtOneMillionSixteenByteKeys) {
