@@ -27,9 +27,12 @@ Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& 
       listing.temp_names.push_back(name);
       continue;
     }
-    return Status::invalid_argument("'" + dir + "' is not a logkv store folder: it holds '" + name +
-                                    "', which logkv did not write; open an empty or new folder, "
-                                    "or move that file away");
+    // The folder's contents, not the caller's input, are wrong: a store error (a tool exits
+    // 4), like any other file in the folder that logkv cannot read.
+    return Status::corruption("'" + join_path(dir, name) + "' is not a file logkv writes, so '" +
+                              dir +
+                              "' is not a logkv store folder; move that file out of the folder, "
+                              "or open an empty or new folder");
   }
   std::sort(listing.segment_ids.begin(), listing.segment_ids.end());
   std::sort(listing.hint_ids.begin(), listing.hint_ids.end());

@@ -22,8 +22,9 @@ struct StoreFolderListing {
 };
 
 // Lists `dir`: segments, hint files, temporary files and the lock file. Any file logkv does not
-// write is refused with kInvalidArgument naming it, so that pointing a store at the wrong folder
-// (a home directory, another program's data) fails loudly instead of mixing data.
+// write is refused with kCorruption naming it (a store error, not a refused input: the folder
+// is wrong, not the call), so that pointing a store at the wrong folder (a home directory,
+// another program's data) fails loudly instead of mixing data.
 Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& dir);
 
 }  // namespace logkv

@@ -159,13 +159,17 @@ TEST_F(RecoveryTest, NewestSegmentWithoutHeaderIsRemoved) {
   EXPECT_EQ(contents(*open_ok()), (Model{{"a", "1"}, {"b", "2"}}));
 }
 
+// A store error (the folder is wrong), not a refused input: the tool exits 4 for it.
 TEST_F(RecoveryTest, ForeignFileInTheFolderIsRefused) {
   ASSERT_TRUE(fs_->create_dirs(kDir).is_ok());
   ASSERT_TRUE(fs_->write_file(std::string(kDir) + "/notes.txt", "mine").is_ok());
   Result<std::unique_ptr<Store>> store = open();
   ASSERT_FALSE(store.is_ok());
-  EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(store.status().message().find("notes.txt"), std::string::npos);
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << store.status().to_string();
+  EXPECT_NE(store.status().message().find("'/store/notes.txt'"), std::string::npos)
+      << "the message names the file: " << store.status().message();
+  EXPECT_NE(store.status().message().find("move that file out"), std::string::npos)
+      << "the message says what to do: " << store.status().message();
   EXPECT_EQ(fs_->read_file(std::string(kDir) + "/notes.txt").value(), "mine");
 }
 

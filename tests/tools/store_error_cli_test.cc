@@ -1,0 +1,125 @@
+// Tests of the built `logkv` tool (its path comes from LOGKV_BIN) on store folders it cannot use:
+// damaged segments and files logkv did not write are store errors, exit code 4, with one line on
+// stderr naming the file, as docs/TOOL.md promises.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logkv/store.h"
+#include "tests/support/test_dir.h"
+#include "tests/tools/process_runner.h"
+#include "wal/record_format.h"
+#include "wal/segment_file_name.h"
+
+namespace logkv::testing {
+namespace {
+
+constexpr size_t kKeyBytes = 4;  // "k000"
+constexpr size_t kValueBytes = 200;
+constexpr size_t kRecordBytes = kRecordHeaderBytes + kKeyBytes + kValueBytes;
+
+class StoreErrorCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(binary_.empty()) << "LOGKV_BIN is not set; run this test with `meson test`";
+    store_path_ = dir_.file("store");
+  }
+
+  // Runs `logkv --store <test store> args...` with LOGKV_STORE unset.
+  ProcessResult logkv(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--store", store_path_});
+    ProcessSpec spec{binary_, std::move(args), "", "", {{"LOGKV_STORE", std::nullopt}}};
+    return run_process(spec);
+  }
+
+  // Fills a store with small segments so that several of them exist; returns how many keys.
+  int write_several_segments() {
+    Options options;
+    options.segment_bytes_max = 4096;
+    Result<std::unique_ptr<Store>> store = Store::open(store_path_, options);
+    EXPECT_TRUE(store.is_ok()) << store.status().to_string();
+    if (!store.is_ok()) return 0;
+    constexpr int kKeys = 60;
+    for (int i = 0; i < kKeys; ++i) {
+      std::string key = "k" + std::string(3 - std::to_string(i).size(), '0') + std::to_string(i);
+      EXPECT_EQ(key.size(), kKeyBytes);
+      EXPECT_TRUE((*store)->set(key, std::string(kValueBytes, 'v')).is_ok());
+    }
+    EXPECT_TRUE((*store)->close().is_ok());
+    return kKeys;
+  }
+
+  const std::string binary_ = required_env("LOGKV_BIN");
+  TestDir dir_;
+  std::string store_path_;
+};
+
+// Every failure is one line on stderr starting with "logkv: ".
+void expect_one_error_line(const ProcessResult& result) {
+  EXPECT_EQ(result.err.rfind("logkv: ", 0), 0u) << result.err;
+  EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
+}
+
+// Inverts the byte at `offset` of the file at `path`, in place.
+void flip_byte(const std::string& path, std::streamoff offset) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  ASSERT_TRUE(file.is_open()) << "cannot open " << path;
+  file.seekg(offset);
+  char byte = 0;
+  ASSERT_TRUE(file.get(byte)) << "cannot read offset " << offset << " of " << path;
+  file.seekp(offset);
+  file.put(static_cast<char>(~byte));
+  ASSERT_TRUE(file.flush()) << "cannot write offset " << offset << " of " << path;
+}
+
+// Segment 1 is not the newest, so it was synced in full: a bad record in it is damage, never a
+// torn tail, and reading the store must fail instead of dropping the records after it.
+TEST_F(StoreErrorCliTest, CorruptSegmentInTheMiddleExitsFourNamingTheFileAndOffset) {
+  ASSERT_GT(write_several_segments(), 0);
+  const std::string oldest = store_path_ + "/" + segment_file_name(1);
+  ASSERT_TRUE(std::filesystem::exists(oldest));
+  ASSERT_TRUE(std::filesystem::exists(store_path_ + "/" + segment_file_name(3)))
+      << "the store should have at least three segments, so that segment 1 is in the middle of "
+         "the log's history and not its newest segment";
+  // A value byte of the second record: its checksum no longer matches.
+  const size_t second_record = kSegmentHeaderBytes + kRecordBytes;
+  flip_byte(oldest, static_cast<std::streamoff>(second_record + kRecordHeaderBytes + kKeyBytes));
+
+  ProcessResult get = logkv({"get", "k000"});
+  EXPECT_EQ(get.exit_code, 4) << get.err;
+  EXPECT_EQ(get.out, "");
+  expect_one_error_line(get);
+  EXPECT_NE(get.err.find(segment_file_name(1)), std::string::npos) << get.err;
+  EXPECT_NE(get.err.find("at offset " + std::to_string(second_record)), std::string::npos)
+      << get.err;
+}
+
+TEST_F(StoreErrorCliTest, ForeignFileInTheStoreFolderExitsFourNamingItAndKeepsIt) {
+  ASSERT_EQ(logkv({"set", "k", "v"}).exit_code, 0);
+  const std::string foreign = store_path_ + "/notes.txt";
+  std::ofstream(foreign) << "mine";
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"get", "k"}, std::vector<std::string>{"set", "k", "changed"}}) {
+    ProcessResult result = logkv(command);
+    EXPECT_EQ(result.exit_code, 4) << command[0] << ": " << result.err;
+    expect_one_error_line(result);
+    EXPECT_NE(result.err.find(foreign), std::string::npos) << result.err;
+  }
+  std::ifstream kept(foreign);
+  std::string contents((std::istreambuf_iterator<char>(kept)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(contents, "mine");
+  std::filesystem::remove(foreign);
+  ProcessResult get = logkv({"get", "k"});
+  EXPECT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_EQ(get.out, "v") << "the refused set must not have written anything";
+}
+
+}  // namespace
+}  // namespace logkv::testing
