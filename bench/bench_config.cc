@@ -58,7 +58,8 @@ WorkloadSizes quick_sizes() {
 
 std::string usage_text() {
   return "usage: logkv-bench [--quick] [--workloads a,b,...] [--engines a,b,...] [--dir DIR]\n"
-         "                   [--json FILE] [--seed N] [--rounds N] [--list]\n"
+         "                   [--json FILE] [--seed N] [--rounds N] [--require-engines a,b,...]\n"
+         "                   [--list]\n"
          "  --quick      tiny sizes (seconds in total) and a self-check of every figure;\n"
          "               exits non-zero when a workload did not run or gave a bad number\n"
          "  --workloads  run only these workloads (see --list)\n"
@@ -67,6 +68,9 @@ std::string usage_text() {
          "  --json       also write every figure and the machine description to FILE\n"
          "  --seed       seed of key order and value bytes (default: $LOGKV_TEST_SEED or fixed)\n"
          "  --rounds     measure timed rows in N rounds and report the median (full: 3, quick: 1)\n"
+         "  --require-engines\n"
+         "               fail before measuring unless each of these engines is built in and\n"
+         "               selected (CI passes the peers Meson found)\n"
          "  --list       print the workloads and the engines of this build, run nothing\n";
 }
 
@@ -97,11 +101,13 @@ Result<BenchConfig> parse_flags(const std::vector<std::string>& args) {
     } else if (flag == "--help" || flag == "-h") {
       config.help = true;
     } else if (flag == "--workloads" || flag == "--engines" || flag == "--dir" ||
-               flag == "--json" || flag == "--seed" || flag == "--rounds") {
+               flag == "--json" || flag == "--seed" || flag == "--rounds" ||
+               flag == "--require-engines") {
       Result<std::string> text = value();
       if (!text.is_ok()) return text.status();
       if (flag == "--workloads") config.workloads = split_list(*text);
       if (flag == "--engines") config.engines = split_list(*text);
+      if (flag == "--require-engines") config.required_engines = split_list(*text);
       if (flag == "--dir") config.dir = *text;
       if (flag == "--json") config.json_path = *text;
       if (flag == "--seed") {

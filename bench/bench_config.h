@@ -46,8 +46,11 @@ struct BenchConfig {
   WorkloadSizes sizes;
   std::vector<std::string> workloads;  // empty: all
   std::vector<std::string> engines;    // empty: all available
-  std::string dir;                     // scratch stores are made in a fresh folder under it
-  std::string json_path;               // empty: no JSON
+  // --require-engines: the run fails before it starts when one of these is not built in (or
+  // not among --engines), so that a peer library missing from a build cannot go unnoticed.
+  std::vector<std::string> required_engines;
+  std::string dir;        // scratch stores are made in a fresh folder under it
+  std::string json_path;  // empty: no JSON
   uint64_t seed = 0;
   int rounds_override = 0;  // --rounds; 0 keeps the mode's default
   bool list_only = false;   // --list: print workloads and engines, run nothing

@@ -51,6 +51,11 @@ struct EngineInfo {
   std::string name;      // short name used by --engines, e.g. "sqlite-spin"
   std::string settings;  // the durable configuration the engine runs with, one line
   std::string version;   // library version, when the library reports one
+  // How the engine reaches the disk where it chooses at open (logkv: "io_uring" or "pwrite",
+  // EngineStats::io_backend), learnt by opening a store on the run's file system before the
+  // workloads start; every store of the run lives on that file system, so they all get the same
+  // answer. Empty for engines without a choice, and in --list, which opens nothing.
+  std::string io_backend;
   Capabilities capabilities;
 };
 
@@ -87,6 +92,7 @@ struct EngineStats {
   uint64_t compactions = 0;
   uint64_t segments = 0;           // data files
   uint64_t hint_files_loaded = 0;  // files open read instead of the data they describe
+  std::string io_backend;          // see EngineInfo::io_backend; empty: the engine has no choice
 };
 
 // Produces the i-th key and value of a bulk load. The views must stay valid until the next

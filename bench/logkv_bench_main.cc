@@ -7,6 +7,8 @@
 #include <climits>
 #include <cstdio>
 #include <ctime>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,31 @@ Result<std::vector<T>> select(std::vector<T> all, const std::vector<std::string>
     all.erase(it);
   }
   return selected;
+}
+
+// Fills EngineInfo::io_backend of every engine: what it decides only at open, on the file
+// system the run measures, so the header can say it before anything is timed. A failed open
+// leaves it empty; the workloads then report the engine's error in their rows.
+void learn_open_facts(const std::vector<EngineFactory>& engines, ScratchSpace& scratch,
+                      std::vector<EngineInfo>& infos) {
+  for (size_t i = 0; i < engines.size() && i < infos.size(); ++i) {
+    Result<ScratchDir> dir = scratch.fresh("probe-" + engines[i].name);
+    if (!dir.is_ok()) return;
+    std::unique_ptr<EngineAdapter> adapter = engines[i].make();
+    OpenParams params;
+    params.dir = dir->path();
+    if (!adapter->open(params).is_ok()) continue;
+    if (std::optional<EngineStats> stats = adapter->stats(); stats.has_value()) {
+      infos[i].io_backend = stats->io_backend;
+    }
+    (void)adapter->close();
+  }
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
 }
 
 std::string utc_now() {
@@ -118,6 +145,25 @@ int run(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
+  std::vector<std::string> built_in;
+  for (const EngineFactory& engine : available_engines()) built_in.push_back(engine.name);
+  if (const std::vector<std::string> absent = missing_engines(config.required_engines, built_in);
+      !absent.empty()) {
+    std::fprintf(stderr,
+                 "logkv-bench: --require-engines names %s, which this build lacks (this build "
+                 "has: %s). Install the engine's library (scripts/install_deps.sh) and "
+                 "reconfigure the build (meson setup --reconfigure BUILD_DIR)\n",
+                 join(absent).c_str(), join(built_in).c_str());
+    return kExitFailed;
+  }
+  std::vector<std::string> selected;
+  for (const EngineFactory& engine : *engines) selected.push_back(engine.name);
+  if (const std::vector<std::string> absent = missing_engines(config.required_engines, selected);
+      !absent.empty()) {
+    std::fprintf(stderr, "logkv-bench: --require-engines names %s, which --engines leaves out\n",
+                 join(absent).c_str());
+    return kExitUsage;
+  }
 
   RunReport report;
   report.config = &config;
@@ -147,6 +193,7 @@ int run(const std::vector<std::string>& args) {
     return kExitFailed;
   }
   report.machine = describe_machine(config.dir);
+  learn_open_facts(*engines, *scratch, report.engines);
   print_header(report, stdout);
   std::printf("seed=%llu (replay with --seed or LOGKV_TEST_SEED)\n",
               static_cast<unsigned long long>(config.seed));
@@ -164,7 +211,8 @@ int run(const std::vector<std::string>& args) {
   compute_ratios(report.rows);
   if (config.quick) {
     report.checked = true;
-    report.check_problems = check_results(report.rows, selected_workloads, report.engines);
+    report.check_problems =
+        check_results(report.rows, selected_workloads, report.engines, config.sizes);
   }
   print_table(report, stdout);
   if (!config.json_path.empty()) {

@@ -144,8 +144,9 @@ void print_header(const RunReport& report, std::FILE* out) {
                machine.fs_type.c_str(), machine.fs_device.c_str(), machine.load_average_start);
   std::fprintf(out, "engines:\n");
   for (const EngineInfo& engine : report.engines) {
-    std::fprintf(out, "  %-12s %s%s%s\n", engine.name.c_str(), engine.settings.c_str(),
-                 engine.version.empty() ? "" : "; version ", engine.version.c_str());
+    std::fprintf(out, "  %-12s %s%s%s%s%s\n", engine.name.c_str(), engine.settings.c_str(),
+                 engine.version.empty() ? "" : "; version ", engine.version.c_str(),
+                 engine.io_backend.empty() ? "" : "; I/O backend ", engine.io_backend.c_str());
   }
   std::fflush(out);
 }
@@ -175,9 +176,16 @@ void print_table(const RunReport& report, std::FILE* out) {
   std::fprintf(out, "\nload average at start %.2f, at end %.2f (%u CPUs)\n",
                report.machine.load_average_start, report.machine.load_average_end,
                report.machine.cpus);
+  for (const EngineInfo& engine : report.engines) {
+    if (engine.io_backend.empty()) continue;
+    std::fprintf(out, "%s ran on the %s I/O backend\n", engine.name.c_str(),
+                 engine.io_backend.c_str());
+  }
   if (report.checked) {
     if (report.check_problems.empty()) {
-      std::fprintf(out, "\nquick self-check: every workload ran on every engine, figures sane\n");
+      std::fprintf(out,
+                   "\nquick self-check: every variant an engine can measure has a measured row, "
+                   "figures sane\n");
     } else {
       std::fprintf(out, "\nquick self-check FAILED (%zu problems):\n",
                    report.check_problems.size());
@@ -219,6 +227,7 @@ Status write_json(const RunReport& report, const std::string& path) {
     json.field("name", engine.name);
     json.field("settings", engine.settings);
     json.field("version", engine.version);
+    json.field("io_backend", engine.io_backend);
     json.key("capabilities");
     write_capabilities(json, engine.capabilities);
     json.end_object();

@@ -1,5 +1,6 @@
 #include "bench/result_checks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <utility>
@@ -49,7 +50,8 @@ void check_ok_row(const Row& row, std::vector<std::string>& problems) {
 
 std::vector<std::string> check_results(const std::vector<Row>& rows,
                                        const std::vector<Workload*>& workloads,
-                                       const std::vector<EngineInfo>& engines) {
+                                       const std::vector<EngineInfo>& engines,
+                                       const WorkloadSizes& sizes) {
   std::vector<std::string> problems;
   std::set<std::pair<std::string, std::string>> logkv_ok_variants;
   for (const Row& row : rows) {
@@ -76,21 +78,47 @@ std::vector<std::string> check_results(const std::vector<Row>& rows,
   }
   for (const Workload* workload : workloads) {
     for (const EngineInfo& engine : engines) {
-      size_t total = 0;
-      size_t ok = 0;
-      for (const Row& row : rows) {
-        if (row.workload != workload->name() || row.engine != engine.name) continue;
-        ++total;
-        if (row.status == RowStatus::kOk) ++ok;
-      }
       const std::string where = std::string(workload->name()) + " / " + engine.name;
-      if (total == 0) problems.push_back(where + ": produced no row");
-      if (ok == 0 && workload->applies_to(engine.capabilities)) {
-        problems.push_back(where + ": no measured row although the engine supports the workload");
+      const bool any_row = std::any_of(rows.begin(), rows.end(), [&](const Row& row) {
+        return row.workload == workload->name() && row.engine == engine.name;
+      });
+      if (!any_row) {
+        problems.push_back(where + ": produced no row");
+        continue;
+      }
+      const std::vector<std::string> variants = workload->measured_variants(sizes, engine);
+      if (workload->applies_to(engine.capabilities) == variants.empty()) {
+        problems.push_back(where + ": applies_to() and measured_variants() disagree; fix the " +
+                           "workload so that both describe what run() measures");
+      }
+      for (const std::string& variant : variants) {
+        const auto row = std::find_if(rows.begin(), rows.end(), [&](const Row& candidate) {
+          return candidate.workload == workload->name() && candidate.variant == variant &&
+                 candidate.engine == engine.name;
+        });
+        const std::string at =
+            std::string(workload->name()) + " / " + variant + " / " + engine.name;
+        if (row == rows.end()) {
+          problems.push_back(at + ": no row, although the engine measures this variant");
+        } else if (row->status == RowStatus::kNotApplicable) {
+          problems.push_back(at + ": n/a (" + row->note +
+                             "), although the engine measures this variant");
+        }
       }
     }
   }
   return problems;
+}
+
+std::vector<std::string> missing_engines(const std::vector<std::string>& required,
+                                         const std::vector<std::string>& available) {
+  std::vector<std::string> missing;
+  for (const std::string& name : required) {
+    if (std::find(available.begin(), available.end(), name) == available.end()) {
+      missing.push_back(name);
+    }
+  }
+  return missing;
 }
 
 }  // namespace logkv::bench

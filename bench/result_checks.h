@@ -5,19 +5,27 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_config.h"
 #include "bench/engine_adapter.h"
 #include "bench/results.h"
 #include "bench/workloads/workload.h"
 
 namespace logkv::bench {
 
-// Returns one line per problem; empty means every selected workload produced rows for every
-// selected engine, an ok row wherever the engine has what the workload needs, n/a rows only
-// with a reason, no failed rows, and sane figures (finite, ops/s > 0, p50 <= p99, ratios
-// present wherever logkv has a figure for the same variant).
+// Returns one line per problem; empty means that every selected workload produced rows for every
+// selected engine, an ok row for every variant the workload says the engine measures
+// (Workload::measured_variants at `sizes`), n/a rows only with a reason, no failed rows, and
+// sane figures (finite, ops/s > 0, p50 <= p99, ratios present wherever logkv has a figure for
+// the same variant).
 std::vector<std::string> check_results(const std::vector<Row>& rows,
                                        const std::vector<Workload*>& workloads,
-                                       const std::vector<EngineInfo>& engines);
+                                       const std::vector<EngineInfo>& engines,
+                                       const WorkloadSizes& sizes);
+
+// The names in `required` that are not in `available`, in the order of `required`. The run
+// refuses to start with --require-engines naming an engine this build lacks.
+std::vector<std::string> missing_engines(const std::vector<std::string>& required,
+                                         const std::vector<std::string>& available);
 
 }  // namespace logkv::bench
 

@@ -78,6 +78,7 @@ class LogkvAdapter final : public EngineAdapter {
     stats.compactions = store_stats.compactions;
     stats.segments = store_stats.segments;
     stats.hint_files_loaded = store_stats.hint_files_loaded;
+    stats.io_backend = store_stats.io_backend;
     return stats;
   }
 

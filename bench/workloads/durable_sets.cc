@@ -11,11 +11,14 @@ namespace {
 
 constexpr std::string_view kGroup = "writes";
 
+std::string writers_label(unsigned writers) {
+  return writers == 1 ? "1 writer" : std::to_string(writers) + " writers";
+}
+
 Row run_sets(std::string_view workload, const EngineFactory& engine, WorkloadContext& context,
              unsigned writers) {
   const WorkloadSizes& sizes = context.config.sizes;
-  const std::string variant = writers == 1 ? "1 writer" : std::to_string(writers) + " writers";
-  Row row = make_row(workload, kGroup, variant, engine.name);
+  Row row = make_row(workload, kGroup, writers_label(writers), engine.name);
 
   Result<ScratchDir> dir = context.scratch.fresh(std::string(workload) + "-" + engine.name);
   if (!dir.is_ok()) {
@@ -56,6 +59,10 @@ class DurableSetsWorkload final : public Workload {
     return "durable sets, one writer, 1024 keys, 100-byte values";
   }
   bool applies_to(const Capabilities&) const override { return true; }
+  std::vector<std::string> measured_variants(const WorkloadSizes&,
+                                             const EngineInfo&) const override {
+    return {writers_label(1)};
+  }
   std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {
     return {run_sets(name(), engine, context, 1)};
   }
@@ -69,6 +76,12 @@ class ConcurrentSetsWorkload final : public Workload {
     return "durable sets from 4 and 16 writer threads, 1024 keys, 100-byte values";
   }
   bool applies_to(const Capabilities&) const override { return true; }
+  std::vector<std::string> measured_variants(const WorkloadSizes& sizes,
+                                             const EngineInfo&) const override {
+    std::vector<std::string> variants;
+    for (unsigned writers : sizes.writer_threads) variants.push_back(writers_label(writers));
+    return variants;
+  }
   std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {
     std::vector<Row> rows;
     for (unsigned writers : context.config.sizes.writer_threads) {

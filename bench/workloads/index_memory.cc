@@ -86,6 +86,13 @@ std::map<std::string, double> parse_figures(std::string_view line) {
   return figures;
 }
 
+std::string load_variant_label(const WorkloadSizes& sizes) {
+  return count_label(sizes.memory_keys) + ", after load";
+}
+std::string reopen_variant_label(const WorkloadSizes& sizes) {
+  return count_label(sizes.memory_keys) + ", after reopen";
+}
+
 class IndexMemoryWorkload final : public Workload {
  public:
   std::string_view name() const override { return "index-memory"; }
@@ -96,12 +103,17 @@ class IndexMemoryWorkload final : public Workload {
   bool applies_to(const Capabilities& capabilities) const override {
     return capabilities.in_memory_index;
   }
+  std::vector<std::string> measured_variants(const WorkloadSizes& sizes,
+                                             const EngineInfo& engine) const override {
+    if (!applies_to(engine.capabilities)) return {};
+    return {load_variant_label(sizes), reopen_variant_label(sizes)};
+  }
   bool measured_in_rounds() const override { return false; }
 
   std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {
     const uint64_t count = context.config.sizes.memory_keys;
-    const std::string load_variant = count_label(count) + ", after load";
-    const std::string open_variant = count_label(count) + ", after reopen";
+    const std::string load_variant = load_variant_label(context.config.sizes);
+    const std::string open_variant = reopen_variant_label(context.config.sizes);
     const Capabilities capabilities = engine.make()->info().capabilities;
     if (!applies_to(capabilities)) {
       const std::string reason =

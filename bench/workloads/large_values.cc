@@ -12,6 +12,13 @@ namespace {
 
 constexpr std::string_view kGroup = "large-values";
 
+// "1 MiB", or the byte count of another size.
+std::string size_label(const WorkloadSizes& sizes) {
+  return sizes.large_value_bytes == (size_t{1} << 20)
+             ? "1 MiB"
+             : std::to_string(sizes.large_value_bytes) + " B";
+}
+
 class LargeValuesWorkload final : public Workload {
  public:
   std::string_view name() const override { return "large-values"; }
@@ -19,13 +26,17 @@ class LargeValuesWorkload final : public Workload {
   std::string_view description() const override { return "durable sets and gets of 1 MiB values"; }
   bool applies_to(const Capabilities&) const override { return true; }
 
+  std::vector<std::string> measured_variants(const WorkloadSizes& sizes,
+                                             const EngineInfo& engine) const override {
+    std::vector<std::string> variants = {"set " + size_label(sizes)};
+    if (engine.capabilities.point_reads) variants.push_back("get " + size_label(sizes));
+    return variants;
+  }
+
   std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {
     const WorkloadSizes& sizes = context.config.sizes;
-    const std::string size_label = sizes.large_value_bytes == (size_t{1} << 20)
-                                       ? "1 MiB"
-                                       : std::to_string(sizes.large_value_bytes) + " B";
-    Row set_row = make_row(name(), kGroup, "set " + size_label, engine.name);
-    Row get_row = make_row(name(), kGroup, "get " + size_label, engine.name);
+    Row set_row = make_row(name(), kGroup, "set " + size_label(sizes), engine.name);
+    Row get_row = make_row(name(), kGroup, "get " + size_label(sizes), engine.name);
     const EngineInfo info = engine.make()->info();
     if (!info.capabilities.point_reads) {
       get_row = not_applicable_row(name(), kGroup, get_row.variant, engine.name,

@@ -19,6 +19,11 @@ class ListKeysWorkload final : public Workload {
     return "get-keys: full listing of a store of 1024 keys (one op = one listing)";
   }
   bool applies_to(const Capabilities& capabilities) const override { return capabilities.listing; }
+  std::vector<std::string> measured_variants(const WorkloadSizes& sizes,
+                                             const EngineInfo& engine) const override {
+    if (!applies_to(engine.capabilities)) return {};
+    return {count_label(sizes.keys)};
+  }
 
   std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {
     const WorkloadSizes& sizes = context.config.sizes;

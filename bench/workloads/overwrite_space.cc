@@ -33,6 +33,11 @@ class OverwriteSpaceWorkload final : public Workload {
   bool applies_to(const Capabilities& capabilities) const override {
     return capabilities.point_reads;
   }
+  std::vector<std::string> measured_variants(const WorkloadSizes& sizes,
+                                             const EngineInfo& engine) const override {
+    if (!applies_to(engine.capabilities)) return {};
+    return {count_label(sizes.keys)};
+  }
   bool measured_in_rounds() const override { return false; }
 
   std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {

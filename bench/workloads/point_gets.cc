@@ -14,6 +14,24 @@ constexpr std::string_view kGroup = "reads";
 
 enum class ReadKind { kGet, kExists };
 
+struct ReadVariant {
+  ReadKind kind;
+  unsigned readers;
+
+  std::string label() const {
+    return std::string(kind == ReadKind::kGet ? "get, " : "exists, ") + std::to_string(readers) +
+           (readers == 1 ? " reader" : " readers");
+  }
+};
+
+// Gets from each reader-thread count, then exists from one thread.
+std::vector<ReadVariant> read_variants(const WorkloadSizes& sizes) {
+  std::vector<ReadVariant> variants;
+  for (unsigned readers : sizes.reader_threads) variants.push_back({ReadKind::kGet, readers});
+  variants.push_back({ReadKind::kExists, 1});
+  return variants;
+}
+
 class PointGetsWorkload final : public Workload {
  public:
   std::string_view name() const override { return "gets"; }
@@ -26,28 +44,29 @@ class PointGetsWorkload final : public Workload {
     return capabilities.point_reads;
   }
 
-  std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {
-    std::vector<std::pair<ReadKind, unsigned>> variants;
-    for (unsigned readers : context.config.sizes.reader_threads) {
-      variants.emplace_back(ReadKind::kGet, readers);
-    }
-    variants.emplace_back(ReadKind::kExists, 1);
+  std::vector<std::string> measured_variants(const WorkloadSizes& sizes,
+                                             const EngineInfo& engine) const override {
+    std::vector<std::string> labels;
+    if (!applies_to(engine.capabilities)) return labels;
+    for (const ReadVariant& variant : read_variants(sizes)) labels.push_back(variant.label());
+    return labels;
+  }
 
+  std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {
     std::vector<Row> rows;
     const EngineInfo info = engine.make()->info();
-    for (const auto& [kind, readers] : variants) {
-      const std::string variant = std::string(kind == ReadKind::kGet ? "get, " : "exists, ") +
-                                  std::to_string(readers) + (readers == 1 ? " reader" : " readers");
+    for (const ReadVariant& variant : read_variants(context.config.sizes)) {
       if (!applies_to(info.capabilities)) {
-        rows.push_back(not_applicable_row(name(), kGroup, variant, engine.name,
+        rows.push_back(not_applicable_row(name(), kGroup, variant.label(), engine.name,
                                           "engine keeps no index, so it cannot read"));
         continue;
       }
-      Row row = make_row(name(), kGroup, variant, engine.name);
-      if (Status status = measure(engine, context, kind, readers, row); !status.is_ok()) {
+      Row row = make_row(name(), kGroup, variant.label(), engine.name);
+      if (Status status = measure(engine, context, variant.kind, variant.readers, row);
+          !status.is_ok()) {
         fail_row(row, status);
       }
-      if (readers > 1) add_note(row, engine_remark(info, false, /*reads=*/true));
+      if (variant.readers > 1) add_note(row, engine_remark(info, false, /*reads=*/true));
       rows.push_back(std::move(row));
     }
     return rows;

@@ -13,6 +13,8 @@ namespace {
 
 constexpr std::string_view kGroup = "read-modify-write";
 constexpr std::string_view kCounterKey = "views";
+constexpr std::string_view kCounterVariant = "view counter (get, parse, +1, set)";
+constexpr std::string_view kIncrementVariant = "increment";
 
 Result<int64_t> parse_counter(const std::optional<std::string>& value) {
   if (!value.has_value()) return int64_t{0};
@@ -41,30 +43,36 @@ class ReadModifyWriteWorkload final : public Workload {
     return capabilities.point_reads;
   }
 
+  std::vector<std::string> measured_variants(const WorkloadSizes&,
+                                             const EngineInfo& engine) const override {
+    std::vector<std::string> variants;
+    if (engine.capabilities.point_reads) variants.emplace_back(kCounterVariant);
+    if (engine.capabilities.native_increment) variants.emplace_back(kIncrementVariant);
+    return variants;
+  }
+
   std::vector<Row> run(const EngineFactory& engine, WorkloadContext& context) override {
     const EngineInfo info = engine.make()->info();
     std::vector<Row> rows;
 
-    const std::string counter_variant = "view counter (get, parse, +1, set)";
     if (!info.capabilities.point_reads) {
-      rows.push_back(not_applicable_row(name(), kGroup, counter_variant, engine.name,
+      rows.push_back(not_applicable_row(name(), kGroup, kCounterVariant, engine.name,
                                         "engine keeps no index, so it cannot read"));
     } else {
-      rows.push_back(measure(engine, context, counter_variant, /*native=*/false));
+      rows.push_back(measure(engine, context, kCounterVariant, /*native=*/false));
     }
 
-    const std::string increment_variant = "increment";
     if (!info.capabilities.native_increment) {
-      rows.push_back(not_applicable_row(name(), kGroup, increment_variant, engine.name,
+      rows.push_back(not_applicable_row(name(), kGroup, kIncrementVariant, engine.name,
                                         "no native atomic increment in this adapter"));
     } else {
-      rows.push_back(measure(engine, context, increment_variant, /*native=*/true));
+      rows.push_back(measure(engine, context, kIncrementVariant, /*native=*/true));
     }
     return rows;
   }
 
  private:
-  Row measure(const EngineFactory& engine, WorkloadContext& context, const std::string& variant,
+  Row measure(const EngineFactory& engine, WorkloadContext& context, std::string_view variant,
               bool native) {
     Row row = make_row(name(), kGroup, variant, engine.name);
     Status status = measure_into(engine, context, native, row);

@@ -44,9 +44,15 @@ class Workload {
   virtual std::string_view group() const = 0;  // the chart it is drawn in
   virtual std::string_view description() const = 0;
 
-  // Whether the engine can run at least one variant. The --quick self-check demands an ok row
-  // from every engine this returns true for.
+  // Whether the engine can run at least one variant.
   virtual bool applies_to(const Capabilities& capabilities) const = 0;
+
+  // The variants run() measures for `engine` at `sizes`: each must come back as an ok row, and
+  // the --quick self-check demands exactly that, so that a variant silently turning n/a (or
+  // vanishing) fails it. Variants the engine lacks something for (its n/a rows) are not listed.
+  // Empty exactly when applies_to() is false.
+  virtual std::vector<std::string> measured_variants(const WorkloadSizes& sizes,
+                                                     const EngineInfo& engine) const = 0;
 
   // Whether the run repeats this workload in WorkloadSizes::rounds rounds and keeps the median.
   // False for workloads whose figure depends on the work done, not on the time it took.
