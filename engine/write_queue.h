@@ -3,7 +3,11 @@
 // sync); every request in the group is acknowledged only when that commit has finished.
 //
 // While a leader commits, later writers keep queueing, so the next group gathers during the
-// current group's sync: under load each fdatasync covers many writers.
+// current group's sync: under load each fdatasync covers many writers. When a commit ends, the
+// leader first hands the lead to the next queued writer and only then wakes its group's writers
+// one by one, so the next group's write and sync overlap those wake-ups instead of waiting for
+// them. Each request has its own lock for that hand-off: the queue lock is held only to push and
+// pop, never while a thread is woken.
 //
 // Thread-safety: submit() may be called from any number of threads at once. The commit function
 // runs on one thread at a time (the leader's), never concurrently with itself.
@@ -12,6 +16,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -37,8 +42,12 @@ struct WriteRequest {
 
  private:
   friend class WriteQueue;
-  bool done_ = false;
-  std::condition_variable wake_;
+  enum class Turn : uint8_t { kWait, kLead, kDone };
+  // The waker changes turn_ and notifies while holding turn_mutex_, so the waiting writer can
+  // neither miss the change nor return (destroying this request) before notify_one() is over.
+  std::mutex turn_mutex_;
+  std::condition_variable turn_changed_;
+  Turn turn_ = Turn::kWait;  // guarded by turn_mutex_
 };
 
 class WriteQueue {
@@ -58,6 +67,8 @@ class WriteQueue {
   size_t depth() const;
 
  private:
+  static void hand_turn(WriteRequest& request, WriteRequest::Turn turn);
+
   const size_t group_requests_max_;
   const size_t group_bytes_max_;
   mutable std::mutex mutex_;
