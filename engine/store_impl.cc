@@ -236,8 +236,12 @@ void StoreImpl::commit_group(std::span<WriteRequest* const> group) {
   if (staged.empty()) return;
   std::vector<IndexEntry> entries;
   if (Status written = append_group(staged, &entries); !written.is_ok()) {
-    // Only the requests that had records to write fail; the others wrote nothing and are done.
-    for (const StagedRecord& record : staged) group[record.request]->status = written;
+    // Every request of the group fails, also those that wrote nothing: their outcome (a delete
+    // of a key deleted earlier in the group, a compare-and-swap that lost to a value of the
+    // group) rests on records that are not durable. The group is all the same to the caller.
+    for (WriteRequest* request : group) {
+      if (request->status.is_ok()) request->status = written;
+    }
     return;
   }
   next_sequence_ = context.next_sequence();

@@ -75,6 +75,8 @@ class StoreImpl final : public Store, private CompactionHost {
   Status compact_segments(std::span<const uint64_t> segment_ids);
   std::vector<uint64_t> immutable_segment_ids() const;
   void wait_for_background_compaction();
+  // Writers queued or being committed now (tests use it to line up a group).
+  size_t write_queue_depth() const { return write_queue_.depth(); }
 
  private:
   Status check_open() const;

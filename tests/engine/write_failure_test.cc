@@ -3,11 +3,14 @@
 // retried), and a reopen shows every acknowledged write and nothing half-written.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/store_impl.h"
@@ -65,6 +68,58 @@ TEST_F(WriteFailureTest, FailedSyncFailsTheWriteAndStopsLaterWrites) {
   store.reset();
   mem_->simulate_power_loss(7, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(contents(*reopen_clean()), (Model{{"before", "1"}}));
+}
+
+// A group's failed sync fails every writer of the group, also one that had nothing to write:
+// its "ok" would rest on records of the group that never became durable.
+TEST_F(WriteFailureTest, FailedSyncFailsEveryWriterOfTheGroup) {
+  auto opened = open_faulty();
+  ASSERT_NE(opened, nullptr);
+  auto* store = dynamic_cast<StoreImpl*>(opened.get());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->set("present", "1").is_ok());
+
+  // Hold the first leader in its append, so that the next two writers queue as one group.
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool held = false;
+  bool released = false;
+  faults_->set_hook([&](OperationKind kind, const std::string&) {
+    if (kind != OperationKind::kAppend) return;
+    std::unique_lock lock(mutex);
+    if (held) return;
+    held = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return released; });
+  });
+  std::thread leader([&] { EXPECT_TRUE(store->set("first", "1").is_ok()); });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return held; });
+  }
+  Status set_status;
+  Status delete_status;
+  std::thread writer([&] { set_status = store->set("second", "2"); });
+  while (store->write_queue_depth() < 2) std::this_thread::yield();
+  std::thread deleter([&] { delete_status = store->del("never-written"); });
+  while (store->write_queue_depth() < 3) std::this_thread::yield();
+  // The held leader's sync is the next one; the group behind it syncs second, and fails.
+  faults_->fail_next(OperationKind::kSync, StatusCode::kIOError, "EIO", 2);
+  {
+    std::lock_guard lock(mutex);
+    released = true;
+    changed.notify_all();
+  }
+  leader.join();
+  writer.join();
+  deleter.join();
+  faults_->set_hook({});
+
+  EXPECT_EQ(set_status.code(), StatusCode::kIOError) << set_status.to_string();
+  EXPECT_EQ(delete_status.code(), StatusCode::kIOError)
+      << "the delete wrote nothing, but its group's sync failed: " << delete_status.to_string();
+  EXPECT_EQ(store->get("first").value(), "1");
+  EXPECT_EQ(store->get("second").value(), std::nullopt);
 }
 
 TEST_F(WriteFailureTest, ShortWriteLeavesATornTailThatReopenCutsOff) {
