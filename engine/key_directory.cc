@@ -72,6 +72,7 @@ void KeyDirectory::finish_recovery() {
   for (Shard& shard : shards_) {
     // The reservation was an upper bound (overwritten and deleted keys count in it).
     shard.index.shrink_to_growth_load();
+    shard.index.release_slack();
     keys += shard.index.size();
   }
   size_.store(keys, std::memory_order_relaxed);

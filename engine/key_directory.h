@@ -90,7 +90,8 @@ class KeyDirectory {
     shards_[shard_of(key_hash)].index.prefetch(key_hash);
   }
   // Ends the bulk load: recounts size() and gives back what reserve_for_recovery() reserved
-  // beyond what growth would have left (HashIndex::shrink_to_growth_load).
+  // beyond what growth would have left (HashIndex::shrink_to_growth_load) and the unused ends of
+  // each shard's last pages (HashIndex::release_slack).
   void finish_recovery();
 
   size_t size() const { return size_.load(std::memory_order_relaxed); }

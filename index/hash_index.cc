@@ -255,6 +255,11 @@ void HashIndex::rehash(size_t new_capacity) {
   }
 }
 
+void HashIndex::release_slack() {
+  arena_.trim_last_page();
+  entries_.release_unused_pages();
+}
+
 void HashIndex::shrink_if_sparse() {
   if (capacity_ <= kCapacityMin || size_ * 100 >= capacity_ * kShrinkBelowLoadPercent) return;
   const size_t new_capacity = capacity_for(size_, kShrinkToLoadPercent);

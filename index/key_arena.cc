@@ -6,6 +6,14 @@
 
 namespace logkv {
 
+namespace {
+
+size_t round_up(size_t bytes, size_t multiple) {
+  return (bytes + multiple - 1) / multiple * multiple;
+}
+
+}  // namespace
+
 std::optional<uint32_t> KeyArena::append_to_new_space(std::string_view key) {
   if (key.empty()) return uint32_t{0};
   if (pages_.empty() || last_page_used_ + key.size() > kPageBytes) {
@@ -22,7 +30,15 @@ std::optional<uint32_t> KeyArena::append_to_new_space(std::string_view key) {
     last_page_capacity_ = capacity;
     last_page_used_ = 0;
   } else if (last_page_used_ + key.size() > last_page_capacity_) {
-    resize_last_page(std::min(kPageBytes, std::bit_ceil(last_page_used_ + key.size())));
+    // Doubling up to the first page size, then steps of a quarter: the unused end of the last
+    // page (the arena's slack) stays under a fifth of it instead of up to half. Each index
+    // shard has a last page, so this slack counts many times over.
+    const size_t needed = last_page_used_ + key.size();
+    const size_t grown =
+        last_page_capacity_ < kGrowthStepMin
+            ? std::bit_ceil(needed)
+            : round_up(std::max(needed, last_page_capacity_ / 4 * 5), kFirstPageBytes);
+    resize_last_page(std::min(kPageBytes, grown));
   }
   const auto ref = static_cast<uint32_t>(((pages_.size() - 1) << kPageBytesLog2) | last_page_used_);
   std::memcpy(pages_.back().get() + last_page_used_, key.data(), key.size());
@@ -44,6 +60,11 @@ size_t KeyArena::allocated_bytes() const {
   size_t bytes = pages_.capacity() * sizeof(pages_[0]);
   if (!pages_.empty()) bytes += (pages_.size() - 1) * kPageBytes + last_page_capacity_;
   return bytes;
+}
+
+void KeyArena::trim_last_page() {
+  if (pages_.empty() || last_page_capacity_ == last_page_used_) return;
+  resize_last_page(last_page_used_);
 }
 
 void KeyArena::resize_last_page(size_t bytes) {

@@ -4,7 +4,9 @@
 // keeps (the index stores it in its entry). The arena stores no per-key header, so a key costs
 // exactly its length. A key never straddles pages: when it does not fit in the rest of the last
 // page, that rest is left unused (counted as garbage) and a new page starts. The last page grows
-// by doubling from 4 KiB, so small indexes hold little slack; at most one page is partly used.
+// by doubling from 4 KiB to 64 KiB, then by a quarter at a time, so small indexes hold little
+// slack and a large one at most a fifth of its last page; at most one page is partly used.
+// trim_last_page() gives the slack back after a bulk load.
 //
 // Keys are never freed one by one: release() only counts their bytes as garbage, and the owner
 // rebuilds the arena (copies the live keys into a fresh one) when garbage dominates. References
@@ -34,6 +36,8 @@ class KeyArena {
   static constexpr size_t kPageBytes = size_t{1} << kPageBytesLog2;
   static constexpr size_t kPagesMax = size_t{1} << (32 - kPageBytesLog2);
   static constexpr size_t kFirstPageBytes = 4096;
+  // The last page doubles while smaller than this, then grows by a quarter.
+  static constexpr size_t kGrowthStepMin = 64 * 1024;
   // The longest key an arena accepts: a page must always be able to take one.
   static constexpr size_t kKeyBytesMax = 65535;
   static_assert(kKeyBytesMax <= kPageBytes);
@@ -76,6 +80,9 @@ class KeyArena {
   }
 
   void clear();
+  // Shrinks the last page to the bytes it holds (the next append grows it again). For the end
+  // of a bulk load, when no more keys are expected soon.
+  void trim_last_page();
 
   // Bytes of keys appended and not released.
   size_t live_bytes() const { return used_bytes_ - garbage_bytes_; }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,37 @@ TEST(KeyArenaTest, SmallArenaAllocatesLessThanAPage) {
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(arena.append("0123456789abcdef").has_value());
   EXPECT_EQ(arena.live_bytes(), 1600u);
   EXPECT_LE(arena.allocated_bytes(), KeyArena::kFirstPageBytes + 64);
+}
+
+// Past the doubling steps the last page grows by a quarter, so its unused end stays under a
+// fifth of it; trim_last_page() gives that back, and appends grow the page again.
+TEST(KeyArenaTest, LastPageSlackIsBoundedAndTrimmable) {
+  KeyArena arena;
+  const std::string key(10, 'k');
+  std::vector<uint32_t> refs;
+  size_t worst_slack = 0;
+  while (arena.live_bytes() + key.size() <= KeyArena::kPageBytes) {
+    const std::optional<uint32_t> ref = arena.append(key);
+    ASSERT_TRUE(ref.has_value());
+    refs.push_back(*ref);
+    if (arena.live_bytes() >= KeyArena::kGrowthStepMin) {
+      const size_t page = arena.allocated_bytes() - sizeof(std::unique_ptr<char[]>);
+      worst_slack = std::max(worst_slack, page - arena.live_bytes());
+      ASSERT_LE(page - arena.live_bytes(), page / 5 + KeyArena::kFirstPageBytes)
+          << "at " << arena.live_bytes() << " bytes";
+    }
+  }
+  EXPECT_GT(worst_slack, 0u);
+
+  const size_t live = arena.live_bytes();
+  arena.trim_last_page();
+  EXPECT_EQ(arena.allocated_bytes(), live + sizeof(std::unique_ptr<char[]>));
+  for (uint32_t ref : refs) ASSERT_EQ(arena.view(ref, key.size()), key);
+
+  const std::optional<uint32_t> after = arena.append("after-trim");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(arena.view(*after, 10), "after-trim");
+  EXPECT_EQ(arena.view(refs.front(), key.size()), key);
 }
 
 TEST(KeyArenaTest, KeyThatDoesNotFitStartsNewPageAndCountsTailAsGarbage) {
