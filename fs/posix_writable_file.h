@@ -5,9 +5,11 @@
 // content: with preallocation (`preallocate_chunk_bytes` > 0) the file is extended ahead of the
 // appends. Whenever an append would pass the allocated length, the file is first extended by
 // writing zeros up to the next multiple of the chunk size past the end of the append, and
-// fdatasync'ed once. Later fdatasyncs of appended records then only write data blocks: the
-// file's size and block map do not change, so the file system has no metadata to commit with
-// them (measured: roughly half the latency of a sync on a growing file).
+// fdatasync'ed once (appends of a quarter chunk or more skip this and extend the file
+// themselves: for them the zeros would cost more than the size update they spare). Later fdatasyncs
+// of appended records then only write data blocks: the file's size and block map do not change, so
+// the file system has no metadata to commit with them (measured: roughly half the latency of a sync
+// on a growing file).
 //
 // The zeros are visible on disk and to other processes until close() cuts the file back to its
 // content (ftruncate + fdatasync). A crash, or destroying the object without close(), leaves
@@ -93,6 +95,9 @@ class PosixWritableFile : public WritableFile {
   // Remembers `failure` as the reason to refuse later writes and returns it.
   Status fail(Status failure);
   void appended(uint64_t bytes);
+
+  // Appends of at least chunk / this many bytes are not preceded by zeros.
+  static constexpr uint64_t kLargeAppendFractionOfChunk = 4;
 
   std::string path_;
   UniqueFd fd_;

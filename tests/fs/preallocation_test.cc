@@ -91,13 +91,33 @@ TEST_P(PreallocationTest, FileGrowsInWholeChunksWhileSizeCountsTheContent) {
   EXPECT_EQ(length_on_disk(dir_.file("a")), 2 * kChunk);
 }
 
-TEST_P(PreallocationTest, AppendLargerThanAChunkExtendsPastIt) {
+// Zeros ahead of a large append would double what it writes: it extends the file itself, and
+// the next small append preallocates again from the new end.
+TEST_P(PreallocationTest, LargeAppendExtendsTheFileWithoutZerosAhead) {
   std::unique_ptr<WritableFile> file = open("a", OpenMode::kCreateNew);
   ASSERT_NE(file, nullptr);
+  const std::string small(100, 's');
+  ASSERT_TRUE(file->append_and_sync(small).is_ok());
+  ASSERT_EQ(length_on_disk(dir_.file("a")), kChunk);
+
   const std::string big(2 * kChunk + 10, 'b');
   ASSERT_TRUE(file->append_and_sync(big).is_ok());
-  EXPECT_EQ(file->size(), big.size());
-  EXPECT_EQ(length_on_disk(dir_.file("a")), 3 * kChunk);
+  const uint64_t content = small.size() + big.size();
+  EXPECT_EQ(file->size(), content);
+  EXPECT_EQ(length_on_disk(dir_.file("a")), content) << "no zeros written past a large append";
+  EXPECT_EQ(allocated(*file), content);
+
+  const std::string quarter(kChunk / 4, 'q');
+  ASSERT_TRUE(file->append_and_sync(quarter).is_ok());
+  EXPECT_EQ(length_on_disk(dir_.file("a")), content + quarter.size())
+      << "a quarter chunk counts as large";
+
+  ASSERT_TRUE(file->append_and_sync(small).is_ok());
+  const uint64_t end = content + quarter.size() + small.size();
+  EXPECT_EQ(file->size(), end);
+  EXPECT_EQ(length_on_disk(dir_.file("a")), (end + kChunk - 1) / kChunk * kChunk)
+      << "a small append preallocates up to the next chunk boundary again";
+  EXPECT_EQ(file_text(dir_.file("a")).substr(0, end), small + big + quarter + small);
 }
 
 TEST_P(PreallocationTest, ReadersAndFileSizeSeeOnlyTheContentWhileTheWriterIsOpen) {
