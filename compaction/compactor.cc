@@ -250,7 +250,8 @@ Status Compactor::write_missing_hints_locked(uint64_t segment_bytes_min) {
     if (stop_.load(std::memory_order_relaxed)) return Status::ok();
     if (state.active || state.total_bytes < segment_bytes_min) continue;
     const std::optional<SegmentUsage> usage = env_.usage->find(state.id);
-    if (!usage || usage->hint_bytes > 0) continue;
+    // A segment that holds nothing needed is deleted by the next compaction, unread.
+    if (!usage || usage->hint_bytes > 0 || usage->holds_nothing_needed()) continue;
     const Segment* segment = env_.segments->find(state.id);
     if (segment == nullptr) continue;
     Result<std::vector<SegmentRecord>> records =

@@ -84,6 +84,17 @@ Result<MergePlan> plan_merge(const CompactionEnvironment& env, std::span<const u
   loaded.reserve(inputs.size());
   for (uint64_t id : inputs) {
     if (stop.load(std::memory_order_relaxed)) return compaction_cancelled();
+    // An input with no live value and no tombstone has nothing to copy or keep: it is deleted
+    // unread (with overwritten large values, reading it was most of a compaction's work). Its
+    // dead values cannot outrank anything the loaded inputs hold for the plan: leaving them out
+    // can only keep a tombstone that they would have shown to be superseded, which is safe.
+    // When another input's tombstone needs blockers, find_blockers() still reads it.
+    // Live and tombstone bytes of an immutable segment only ever shrink and stay, so the check
+    // cannot go stale while this compaction runs.
+    if (const std::optional<SegmentUsage> usage = env.usage->find(id);
+        usage && usage->holds_nothing_needed()) {
+      continue;
+    }
     Result<LoadedSegment> segment = load_segment(env, id);
     if (!segment.is_ok()) return segment.status();
     loaded.push_back(std::move(segment).value());

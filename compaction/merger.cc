@@ -142,7 +142,6 @@ Status register_outputs(const CompactionEnvironment& env, const MergePlan& plan,
   }));
   LOGKV_RETURN_IF_ERROR(added);
   for (size_t i = 0; i < outputs.size(); ++i) {
-    env.usage->add(outputs[i].id, 0, outputs[i].hint_bytes);
     uint64_t pinned_bytes = 0;
     std::vector<uint64_t> blockers;
     for (const PlannedCopy& copy : plan.output(i)) {
@@ -150,6 +149,7 @@ Status register_outputs(const CompactionEnvironment& env, const MergePlan& plan,
       pinned_bytes += copy.record.record_bytes;
       blockers.insert(blockers.end(), copy.blockers.begin(), copy.blockers.end());
     }
+    env.usage->add(outputs[i].id, 0, outputs[i].hint_bytes, pinned_bytes);
     if (pinned_bytes > 0) env.usage->pin(outputs[i].id, pinned_bytes, std::move(blockers));
   }
   return Status::ok();

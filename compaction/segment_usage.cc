@@ -14,9 +14,11 @@ uint64_t add_clamped(uint64_t value, int64_t delta) {
 
 }  // namespace
 
-void SegmentUsageTable::add(uint64_t id, uint64_t live_bytes, uint64_t hint_bytes) {
+void SegmentUsageTable::add(uint64_t id, uint64_t live_bytes, uint64_t hint_bytes,
+                            uint64_t tombstone_bytes) {
   std::lock_guard lock(mutex_);
-  segments_.try_emplace(id, Entry{SegmentUsage{id, live_bytes, 0, hint_bytes}, {}});
+  segments_.try_emplace(id,
+                        Entry{SegmentUsage{id, live_bytes, 0, hint_bytes, tombstone_bytes}, {}});
 }
 
 void SegmentUsageTable::remove(std::span<const uint64_t> ids) {
@@ -36,7 +38,7 @@ void SegmentUsageTable::remove(std::span<const uint64_t> ids) {
 
 void SegmentUsageTable::add_active(uint64_t id) {
   std::lock_guard lock(mutex_);
-  segments_.try_emplace(id, Entry{SegmentUsage{id, 0, 0, 0}, {}});
+  segments_.try_emplace(id, Entry{SegmentUsage{id, 0, 0, 0, 0}, {}});
   active_ = id;
 }
 
@@ -74,6 +76,12 @@ void SegmentUsageTable::pin(uint64_t id, uint64_t bytes, std::vector<uint64_t> b
   if (blockers.empty()) return;
   it->second.usage.pinned_bytes = bytes;
   it->second.blockers = std::move(blockers);
+}
+
+void SegmentUsageTable::add_tombstones(uint64_t id, uint64_t bytes) {
+  std::lock_guard lock(mutex_);
+  if (auto it = segments_.find(id); it != segments_.end())
+    it->second.usage.tombstone_bytes += bytes;
 }
 
 void SegmentUsageTable::set_hint_bytes(uint64_t id, uint64_t hint_bytes) {

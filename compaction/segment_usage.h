@@ -5,6 +5,9 @@
 //   pinned bytes  delete tombstones that the compaction which wrote the segment had to keep,
 //                 because an older value of their key survived in another segment (the
 //                 "blockers"). Removing a blocker unpins them: they may be droppable now.
+//   tombstone bytes  an upper bound of the bytes of delete tombstones in the segment (never
+//                 decreases). 0 means it holds none: with no live bytes either, nothing in it
+//                 matters, and compaction deletes it without reading it.
 // Everything else in the segment (overwritten values, deleted keys' values, tombstones not
 // pinned, headers) is dead: compaction can reclaim it. The write path moves live bytes as it
 // replaces entries, compaction as it swaps them; the table is rebuilt at open, where every
@@ -28,6 +31,10 @@ struct SegmentUsage {
   uint64_t live_bytes = 0;
   uint64_t pinned_bytes = 0;
   uint64_t hint_bytes = 0;  // the size of its intact hint file; 0 when it has none
+  uint64_t tombstone_bytes = 0;
+
+  // Nothing in the segment is needed: no live value, no tombstone that may have to be kept.
+  bool holds_nothing_needed() const { return live_bytes == 0 && tombstone_bytes == 0; }
 };
 
 // A change of one segment's live bytes.
@@ -39,7 +46,7 @@ struct LiveBytesDelta {
 class SegmentUsageTable {
  public:
   // Adds a segment (ignored if present).
-  void add(uint64_t id, uint64_t live_bytes, uint64_t hint_bytes);
+  void add(uint64_t id, uint64_t live_bytes, uint64_t hint_bytes, uint64_t tombstone_bytes);
   // Forgets a segment and unpins every segment that one of `ids` was blocking.
   void remove(std::span<const uint64_t> ids);
   // Adds segment `id` as the one the writer appends to from now on (it is never compacted);
@@ -55,6 +62,8 @@ class SegmentUsageTable {
   // Records tombstones of segment `id` that must stay while any of `blockers` exists.
   void pin(uint64_t id, uint64_t bytes, std::vector<uint64_t> blockers);
   void set_hint_bytes(uint64_t id, uint64_t hint_bytes);
+  // Counts `bytes` more of delete tombstones in segment `id` (the write path's deletes).
+  void add_tombstones(uint64_t id, uint64_t bytes);
 
   std::optional<SegmentUsage> find(uint64_t id) const;
   // Every segment, in ascending id order, the active one included; `active_id`, when given,

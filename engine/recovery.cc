@@ -324,10 +324,14 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
     if (!file_bytes.is_ok()) return file_bytes.status();
 
     uint64_t hint_bytes = 0;
+    uint64_t tombstone_bytes = 0;
     if (may_use_hint(listing, i)) {
       Result<LoadedHint> loaded = load_hint(fs, dir, id, **file, *file_bytes);
       if (loaded.is_ok()) {
         hint_bytes = loaded->file.bytes.size();
+        for (const HintEntry& entry : loaded->hint.entries) {
+          if (entry.type == RecordType::kDelete) tombstone_bytes += entry.record_bytes;
+        }
         ++log.hint_files_loaded;
         pending_entries += loaded->hint.entries.size();
         pending.push_back(PendingHint{static_cast<uint32_t>(id), std::move(loaded).value()});
@@ -374,6 +378,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
                                                        scanned.bytes, record.sequence});
             } else {
               builder.apply_delete(record.key, record.sequence);
+              tombstone_bytes += scanned.bytes;
             }
           });
       if (!scan.status.is_ok()) return scan.status;
@@ -402,6 +407,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
     log.newest_segment_bytes = kept_bytes;
     log.segments.push_back(std::move(segment));
     log.segment_hint_bytes.push_back(hint_bytes);
+    log.segment_tombstone_bytes.push_back(tombstone_bytes);
   }
   apply_pending();
   log.last_sequence = builder.last_sequence();

@@ -29,6 +29,8 @@ struct RecoveredLog {
   // the size of the intact hint file it was loaded from (0 when it was scanned).
   std::vector<uint64_t> segment_live_bytes;
   std::vector<uint64_t> segment_hint_bytes;
+  // Bytes of delete records per segment (an upper bound of its effective tombstones).
+  std::vector<uint64_t> segment_tombstone_bytes;
   uint64_t hint_files_loaded = 0;
   // Hint files that were damaged or did not match their segment: the segment was scanned
   // instead. `hint_problems` says what was wrong with each, one line per file.

@@ -65,7 +65,8 @@ Status StoreImpl::open() {
   hint_files_rejected_ = log->hint_files_rejected;
   next_segment_id_ = log->highest_segment_id + 1;
   for (size_t i = 0; i < log->segments.size(); ++i) {
-    usage_.add(log->segments[i]->id, log->segment_live_bytes[i], log->segment_hint_bytes[i]);
+    usage_.add(log->segments[i]->id, log->segment_live_bytes[i], log->segment_hint_bytes[i],
+               log->segment_tombstone_bytes[i]);
     LOGKV_RETURN_IF_ERROR(segments_.add(std::move(log->segments[i])));
   }
 
@@ -310,6 +311,7 @@ void StoreImpl::publish(const std::vector<StagedRecord>& staged,
   // Per-segment live bytes for the compaction policy; a delete's own record is dead at once.
   usage_deltas_.clear();
   uint64_t dead_bytes = 0;
+  uint64_t tombstone_bytes = 0;  // all in the active segment: a group never spans segments
   for (size_t i = 0; i < staged.size(); ++i) {
     std::optional<IndexEntry> previous;
     const auto record_bytes = static_cast<int64_t>(entries[i].record_bytes);
@@ -320,6 +322,7 @@ void StoreImpl::publish(const std::vector<StagedRecord>& staged,
     } else {
       previous = keys_.erase(staged[i].key);
       dead_bytes += entries[i].record_bytes;
+      tombstone_bytes += entries[i].record_bytes;
     }
     if (previous) {
       live_bytes_.fetch_sub(previous->record_bytes, std::memory_order_relaxed);
@@ -329,6 +332,7 @@ void StoreImpl::publish(const std::vector<StagedRecord>& staged,
     }
   }
   usage_.apply(usage_deltas_);
+  if (tombstone_bytes > 0) usage_.add_tombstones(entries.front().segment_id, tombstone_bytes);
   compactor_->note_dead_bytes(dead_bytes);
   last_sequence_.store(staged.back().sequence, std::memory_order_relaxed);
 }

@@ -11,8 +11,8 @@ namespace {
 
 TEST(SegmentUsageTest, DeltasMoveLiveBytesAndNeverGoNegative) {
   SegmentUsageTable table;
-  table.add(1, 100, false);
-  table.add(2, 0, true);
+  table.add(1, 100, 0, 0);
+  table.add(2, 0, 1, 0);
   const std::vector<LiveBytesDelta> deltas = {{1, -30}, {2, 30}, {1, -500}, {7, 10}};
   table.apply(deltas);
   EXPECT_EQ(table.find(1)->live_bytes, 0u);
@@ -25,7 +25,7 @@ TEST(SegmentUsageTest, DeltasMoveLiveBytesAndNeverGoNegative) {
 
 TEST(SegmentUsageTest, AddActiveMakesTheNewSegmentActiveInTheSameSnapshot) {
   SegmentUsageTable table;
-  table.add(1, 10, false);
+  table.add(1, 10, 0, 0);
   table.add_active(1);
   table.add_active(2);
   uint64_t active = 0;
@@ -39,7 +39,7 @@ TEST(SegmentUsageTest, AddActiveMakesTheNewSegmentActiveInTheSameSnapshot) {
 
 TEST(SegmentUsageTest, PinnedBytesLastUntilABlockerIsRemoved) {
   SegmentUsageTable table;
-  for (uint64_t id : {1, 2, 3, 4}) table.add(id, 0, false);
+  for (uint64_t id : {1, 2, 3, 4}) table.add(id, 0, 0, 0);
   table.pin(4, 64, {2, 1});
   EXPECT_EQ(table.find(4)->pinned_bytes, 64u);
   const uint64_t unrelated[] = {3};
@@ -52,7 +52,7 @@ TEST(SegmentUsageTest, PinnedBytesLastUntilABlockerIsRemoved) {
 
 TEST(SegmentUsageTest, PinWithOnlyMissingBlockersPinsNothing) {
   SegmentUsageTable table;
-  table.add(5, 0, false);
+  table.add(5, 0, 0, 0);
   table.pin(5, 64, {9});
   EXPECT_EQ(table.find(5)->pinned_bytes, 0u);
 }

@@ -3,12 +3,14 @@
 // merge). Deleted keys must stay deleted after any sequence of partial compactions and reopens.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
 #include <string>
 
 #include "compaction/segment_records.h"
 #include "fs/mem_file_system.h"
 #include "tests/compaction/compaction_test_util.h"
+#include "tests/support/fault_file_system.h"
 #include "tests/support/seed.h"
 
 namespace logkv {
@@ -119,6 +121,76 @@ TEST_F(TombstoneTest, TombstoneBehindANewerValueIsDropped) {
   store.reset();
   EXPECT_EQ(open()->get("k").value(), "v2");
 }
+
+// Rewrites every live key, so that every sealed segment so far holds nothing live.
+void rewrite_every_key(StoreImpl& store) {
+  for (const std::string& key : store.keys().value()) {
+    const std::optional<std::string> value = store.get(key).value();
+    ASSERT_TRUE(value.has_value());
+    ASSERT_TRUE(store.set(key, *value).is_ok());
+  }
+}
+
+// A segment with no live value and no tombstone is deleted without being read: nothing in it
+// can matter (with overwritten large values, reading it was most of a compaction's work).
+TEST_F(TombstoneTest, SegmentHoldingNothingNeededIsDeletedUnread) {
+  auto faults = std::make_shared<testing::FaultFileSystem>(fs_);
+  auto store = open_impl(faults, kDir, compaction_test_options());
+  ASSERT_TRUE(store->set("k", "v1").is_ok());
+  roll(*store);
+  const uint64_t dead_segment = store->immutable_segment_ids().front();
+  ASSERT_NO_FATAL_FAILURE(rewrite_every_key(*store));
+  roll(*store);
+  const Model before = contents(*store);
+
+  const std::string dead_path = std::string(kDir) + "/" + segment_file_name(dead_segment);
+  std::atomic<int> reads_of_dead{0};
+  faults->set_hook([&](testing::OperationKind kind, const std::string& path) {
+    if (kind == testing::OperationKind::kRead && path == dead_path) ++reads_of_dead;
+  });
+  const uint64_t only_the_dead[] = {dead_segment};
+  ASSERT_TRUE(store->compact_segments(only_the_dead).is_ok());
+  faults->set_hook({});
+  EXPECT_EQ(reads_of_dead.load(), 0);
+  EXPECT_FALSE(fs_->file_size(dead_path).is_ok()) << "the dead segment is deleted";
+  EXPECT_EQ(contents(*store), before);
+  store.reset();
+  EXPECT_EQ(contents(*open()), before);
+}
+
+// A segment whose only needed record is a tombstone is still read, and the tombstone kept while
+// the older value it hides survives elsewhere; also when the store was reopened in between, so
+// that what the segment holds was learnt by recovery, not by the write path.
+class TombstoneOnlySegmentTest : public TombstoneTest,
+                                 public ::testing::WithParamInterface<bool> {};
+
+TEST_P(TombstoneOnlySegmentTest, TombstoneIsKeptWhenItIsAllItsSegmentHolds) {
+  const bool reopen = GetParam();
+  auto store = open();
+  ASSERT_TRUE(store->set("doomed", "old value").is_ok());
+  roll(*store);
+  ASSERT_TRUE(store->del("doomed").is_ok());
+  roll(*store);
+  const uint64_t tombstone_segment = store->immutable_segment_ids().back();
+  ASSERT_NO_FATAL_FAILURE(rewrite_every_key(*store));
+  roll(*store);
+  ASSERT_EQ(records_of("doomed"), 2) << "the old value and its tombstone are on disk";
+  if (reopen) {
+    store.reset();
+    store = open();
+  }
+
+  const uint64_t only_the_tombstone[] = {tombstone_segment};
+  ASSERT_TRUE(store->compact_segments(only_the_tombstone).is_ok());
+  EXPECT_EQ(records_of("doomed", /*deletes_only=*/true), 1) << "the tombstone was dropped";
+  store.reset();
+  EXPECT_EQ(open()->get("doomed").value(), std::nullopt) << "the deleted key came back";
+}
+
+INSTANTIATE_TEST_SUITE_P(WithAndWithoutReopen, TombstoneOnlySegmentTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "AfterReopen" : "SameSession";
+                         });
 
 // Random sets and deletes over a few keys, random partial compactions (any subset of the sealed
 // segments), full compactions and reopens, checked against a model after every step.
