@@ -82,9 +82,10 @@ struct Options {
   // record of each key). Above 1.0, at most 100.
   double compaction_disk_ratio_max = 1.5;
   // Back-pressure: when the sealed segments alone hold more than this many times the live
-  // bytes (and at least compaction_dead_bytes_min of them are dead), a write first waits for
-  // the background compaction to finish a round, so that writers faster than compaction cannot
-  // grow the disk without bound. A write waits for at most two rounds. 0: never wait; otherwise
+  // bytes plus one segment (segment_bytes_max: the one compaction may be working on), and at
+  // least compaction_dead_bytes_min of them are dead, a write first waits for the background
+  // compaction to finish a round, so that writers faster than compaction cannot grow the disk
+  // without bound. A write waits for at most two rounds. 0: never wait; otherwise
   // above 1.0 and at most 100, and a value below compaction_disk_ratio_max acts as that one.
   // Only with automatic_compaction.
   double compaction_disk_ratio_stall = 2.0;
