@@ -86,6 +86,8 @@ Result<CasToken> StoreImpl::cas_begin(std::string_view key) {
   LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
   CasToken token;
   token.key = std::string(key);
+  // Read before the index: every write not visible in the lookup below has a later sequence.
+  const uint64_t as_of = last_sequence_.load(std::memory_order_acquire);
   // Value and version come from the same index entry, read under its shard lock: a pair that
   // really existed together.
   std::optional<Result<std::string>> value = keys_.with_entry(key, [&](const IndexEntry& entry) {
@@ -95,6 +97,8 @@ Result<CasToken> StoreImpl::cas_begin(std::string_view key) {
   if (value.has_value()) {
     if (!value->is_ok()) return value->status();
     token.value = std::move(*value).value();
+  } else {
+    token.absent_as_of = as_of;
   }
   return token;
 }
@@ -110,11 +114,15 @@ Result<CasOutcome> StoreImpl::cas_swap(const CasToken& token, std::string_view v
   request.prepare = [&](WriteContext& context) -> Status {
     const WriteContext::KeyState state = context.key_state(key);
     const uint64_t version = state.present ? state.version : 0;
-    if (version != token.version) {
+    // Absent then and now, but perhaps set and deleted in between (A -> B -> A from absence).
+    const bool absent_changed =
+        version == 0 && token.version == 0 && context.maybe_deleted_after(key, token.absent_as_of);
+    if (version != token.version || absent_changed) {
       Result<std::optional<std::string>> current = context.value(key);
       if (!current.is_ok()) return current.status();
       outcome.swapped = false;
-      outcome.current = CasToken{token.key, std::move(current).value(), version};
+      outcome.current = CasToken{token.key, std::move(current).value(), version,
+                                 version == 0 ? context.next_sequence() - 1 : 0};
       return Status::ok();
     }
     if (!state.present) LOGKV_RETURN_IF_ERROR(check_room_for_new_key(context, key));

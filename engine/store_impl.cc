@@ -58,6 +58,7 @@ Status StoreImpl::open() {
   LOGKV_RETURN_IF_ERROR(remove_unpublished_files(*fs_, dir_, *listing, log->newest_segment_id));
 
   next_sequence_ = log->last_sequence + 1;
+  recent_deletes_.reset(log->last_sequence);
   last_sequence_.store(log->last_sequence, std::memory_order_relaxed);
   live_bytes_.store(log->live_bytes, std::memory_order_relaxed);
   torn_bytes_dropped_ = log->torn_bytes_dropped;
@@ -223,7 +224,8 @@ void StoreImpl::commit_group(std::span<WriteRequest* const> group) {
   }
   WriteContext context(
       keys_, options_.limits, next_sequence_,
-      [this](std::string_view key, const IndexEntry& entry) { return read_value(key, entry); });
+      [this](std::string_view key, const IndexEntry& entry) { return read_value(key, entry); },
+      recent_deletes_);
   for (size_t i = 0; i < group.size(); ++i) {
     context.begin_request(i);
     group[i]->status = group[i]->prepare(context);
@@ -341,7 +343,9 @@ void StoreImpl::publish(const std::vector<StagedRecord>& staged,
   usage_.apply(usage_deltas_);
   if (tombstone_bytes > 0) usage_.add_tombstones(entries.front().segment_id, tombstone_bytes);
   compactor_->note_dead_bytes(dead_bytes);
-  last_sequence_.store(staged.back().sequence, std::memory_order_relaxed);
+  // Release: whoever reads this sequence with acquire also sees the index as these records left
+  // it (cas_begin relies on that for keys it finds absent).
+  last_sequence_.store(staged.back().sequence, std::memory_order_release);
 }
 
 namespace {

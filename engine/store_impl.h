@@ -129,6 +129,7 @@ class StoreImpl final : public Store, private CompactionHost {
   Segment* active_segment_ = nullptr;
   uint64_t next_segment_id_ = 1;
   uint64_t next_sequence_ = 1;
+  RecentDeletes recent_deletes_;  // guarded by writer_mutex_; for compare-and-swap
   Status write_error_;
 
   // Started last in open(), stopped first in close() (it takes writer_mutex_).

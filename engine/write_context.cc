@@ -3,10 +3,11 @@
 namespace logkv {
 
 WriteContext::WriteContext(const KeyDirectory& keys, const Limits& limits, uint64_t next_sequence,
-                           ValueReader read_value)
+                           ValueReader read_value, RecentDeletes& recent_deletes)
     : keys_(keys),
       limits_(limits),
       read_value_(std::move(read_value)),
+      recent_deletes_(recent_deletes),
       first_sequence_(next_sequence),
       committed_key_count_(keys.size()),
       next_sequence_(next_sequence),
@@ -46,7 +47,16 @@ void WriteContext::stage_set(std::string_view key, std::string_view value) {
   stage(RecordType::kSet, key, value);
 }
 
-void WriteContext::stage_delete(std::string_view key) { stage(RecordType::kDelete, key, {}); }
+void WriteContext::stage_delete(std::string_view key) {
+  stage(RecordType::kDelete, key, {});
+  // Noted now, not when the group is committed: a later request of this group must see it. A
+  // group that then fails leaves the note behind, which can only refuse a swap.
+  recent_deletes_.note_delete(KeyDirectory::hash_key(key), staged_.back().sequence);
+}
+
+bool WriteContext::maybe_deleted_after(std::string_view key, uint64_t sequence) const {
+  return recent_deletes_.deleted_after(KeyDirectory::hash_key(key), sequence);
+}
 
 void WriteContext::begin_request(size_t request) {
   request_ = request;

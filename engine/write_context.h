@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/key_directory.h"
+#include "engine/recent_deletes.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
 #include "wal/record.h"
@@ -40,8 +41,9 @@ class WriteContext {
   using ValueReader =
       std::function<Result<std::string>(std::string_view key, const IndexEntry& entry)>;
 
+  // `recent_deletes` learns of every staged delete (for compare-and-swap on absent keys).
   WriteContext(const KeyDirectory& keys, const Limits& limits, uint64_t next_sequence,
-               ValueReader read_value);
+               ValueReader read_value, RecentDeletes& recent_deletes);
 
   // Whether `key` is live, and its version: the sequence of its newest record (0 if absent).
   struct KeyState {
@@ -52,6 +54,9 @@ class WriteContext {
   // The key's current value, reading its record when the newest write is not in this group.
   Result<std::optional<std::string>> value(std::string_view key) const;
   size_t key_count() const { return key_count_; }
+  // Whether `key` may have been deleted after sequence `sequence`, by a committed write or one
+  // staged earlier in this group (RecentDeletes: never a false "no").
+  bool maybe_deleted_after(std::string_view key, uint64_t sequence) const;
   const Limits& limits() const { return limits_; }
 
   // Stage records for the current request. They are applied in the order staged; the records of
@@ -81,6 +86,7 @@ class WriteContext {
   const KeyDirectory& keys_;
   const Limits& limits_;
   const ValueReader read_value_;
+  RecentDeletes& recent_deletes_;
   const uint64_t first_sequence_;
   const size_t committed_key_count_;
   uint64_t next_sequence_;

@@ -3,7 +3,8 @@
 // A token remembers a key's value and version at one moment. The version is the sequence
 // number of the key's newest record, so every set or delete of the key changes it, even one that
 // writes the same bytes again (A -> B -> A is detected, unlike a comparison of values). An absent
-// key has version 0.
+// key has version 0 and instead remembers how far the store's log was when it was seen absent,
+// so that a set and delete of it since are detected too.
 //
 // Thread-safety: tokens and outcomes are plain values; copy them freely between threads.
 #ifndef LOGKV_COMPARE_AND_SWAP_H_
@@ -21,6 +22,9 @@ struct CasToken {
   std::optional<std::string> value;
   // The sequence number of the key's newest record when the token was taken; 0 when absent.
   uint64_t version = 0;
+  // When absent: the store's newest sequence number at that moment (a swap is refused if the
+  // key may have been deleted after it). 0 when present.
+  uint64_t absent_as_of = 0;
 };
 
 struct CasOutcome {

@@ -151,8 +151,11 @@ class Store {
   // large, full store for a key that is still absent) are errors and write nothing. Durable on
   // return with kAlways.
   //
-  // An absent key has no version: if it was set and deleted again after a token saw it absent,
-  // a swap with that token still succeeds.
+  // A key set and deleted again after a token saw it absent has changed too: the swap is refused
+  // (also A -> B -> A starting from absence). Rarely, a swap of an absent key is refused after a
+  // delete of another key (deletes are tracked per hash bucket, not per key), or after the store
+  // was reopened when anything was written between the token and the reopen; the outcome's
+  // token then succeeds unless the key changes again.
   virtual Result<CasOutcome> cas_swap(const CasToken& token, std::string_view value) = 0;
 
   // One page of the keys that start with `prefix`, in byte order: the `limit` smallest such keys

@@ -11,6 +11,7 @@
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "logkv/store.h"
+#include "logkv/write_batch.h"
 #include "tests/support/test_dir.h"
 
 namespace logkv {
@@ -123,6 +124,56 @@ TEST_F(CompareAndSwapTest, SwapAfterNoneSucceedsWhileTheKeyIsStillAbsent) {
   const CasOutcome outcome = swap(token, "mine");
   EXPECT_TRUE(outcome.swapped);
   EXPECT_EQ(store_->get("k").value(), "mine");
+}
+
+// A -> B -> A starting from absence: the key was set and deleted again after the token saw it
+// absent. Absent keys have no record to carry a version; the swap must still be refused.
+TEST_F(CompareAndSwapTest, SwapAfterNoneFailsWhenTheKeyWasSetAndDeletedMeanwhile) {
+  const CasToken token = begin("k");
+  ASSERT_EQ(token.value, std::nullopt);
+  ASSERT_TRUE(store_->set("k", "theirs").is_ok());
+  ASSERT_TRUE(store_->del("k").is_ok());
+  const CasOutcome outcome = swap(token, "mine");
+  EXPECT_FALSE(outcome.swapped);
+  EXPECT_EQ(outcome.current.value, std::nullopt);
+  EXPECT_EQ(store_->exists("k").value(), false);
+
+  const CasOutcome retried = swap(outcome.current, "mine");
+  EXPECT_TRUE(retried.swapped) << "the fresh token of the refusal must work";
+  EXPECT_EQ(store_->get("k").value(), "mine");
+}
+
+// The same through a batch: its delete counts like any other.
+TEST_F(CompareAndSwapTest, SwapAfterNoneFailsWhenABatchDeletedTheKeyMeanwhile) {
+  const CasToken token = begin("k");
+  ASSERT_TRUE(store_->set("k", "theirs").is_ok());
+  WriteBatch batch;
+  batch.set("other", "x");
+  batch.del("k");
+  ASSERT_TRUE(store_->write(batch).is_ok());
+  EXPECT_FALSE(swap(token, "mine").swapped);
+  EXPECT_EQ(store_->exists("k").value(), false);
+}
+
+// Across a reopen the store no longer knows which keys were deleted: a token of an absent key
+// taken before writes that preceded the reopen is refused, then its fresh token works. A token
+// with nothing written after it still swaps.
+TEST_F(CompareAndSwapTest, AbsentTokenFromBeforeAReopenIsRefusedWhenAnythingWasWrittenSince) {
+  ASSERT_TRUE(store_->set("filler", "1").is_ok());
+  const CasToken quiet = begin("quiet");
+  const CasToken token = begin("k");
+  ASSERT_TRUE(store_->set("k", "theirs").is_ok());
+  ASSERT_TRUE(store_->del("k").is_ok());
+  const CasToken after_writes = begin("later");
+  store_.reset();
+  store_ = open();
+
+  const CasOutcome outcome = swap(token, "mine");
+  EXPECT_FALSE(outcome.swapped);
+  EXPECT_TRUE(swap(outcome.current, "mine").swapped);
+  EXPECT_EQ(store_->get("k").value(), "mine");
+  EXPECT_FALSE(swap(quiet, "q").swapped) << "written after it, before the reopen";
+  EXPECT_TRUE(swap(after_writes, "l").swapped);
 }
 
 TEST_F(CompareAndSwapTest, SwappedValueSurvivesReopen) {
