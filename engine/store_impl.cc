@@ -270,7 +270,8 @@ Status StoreImpl::append_group(const std::vector<StagedRecord>& staged,
     Result<uint64_t> offset =
         active_->stage(record.type, flags, record.sequence, record.key, record.value);
     if (!offset.is_ok()) {
-      // Refused before anything reached the file (the limits make this unreachable).
+      // Refused before anything reached the file: a group larger than a segment may ever be
+      // (only with limits raised far past Spin's). Nothing was written; writes go on.
       active_->discard_staged();
       return offset.status();
     }

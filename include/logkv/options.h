@@ -19,8 +19,9 @@ enum class SyncMode : uint8_t {
   // A background thread syncs the log every Options::sync_interval_ms. Writes return once the
   // record is in the operating system's page cache (and are visible to readers at once). A
   // process crash loses nothing; a power loss or kernel crash loses at most the writes of the
-  // last interval (plus the time one fdatasync takes), and what survives is a prefix of the
-  // log: never a torn record, never half a batch.
+  // last interval, plus those made while the background sync waited for the writer lock (held
+  // for one group commit, a segment roll or a compaction's index swap) and while it ran; what
+  // survives is a prefix of the log: never a torn record, never half a batch.
   kInterval,
 };
 

@@ -17,9 +17,10 @@
 // the folder and fails at once with StatusCode::kLocked (naming the holder's pid) if another
 // process holds it. A crashed holder's lock is released by the kernel.
 //
-// Failure: on any error nothing already stored is changed. If a write or sync fails, the store
-// cannot tell what reached the disk, so it refuses all later writes (StatusCode::kWritesStopped)
-// until it is closed and opened again; reopening recovers exactly the durable records.
+// Failure: on any error nothing acknowledged before is changed or lost. If a write or sync fails,
+// the store cannot tell what reached the disk, so it refuses all later writes
+// (StatusCode::kWritesStopped) until it is closed and opened again; reopening recovers exactly
+// the durable records, which may include the failed write's (whole, never half a batch).
 #ifndef LOGKV_STORE_H_
 #define LOGKV_STORE_H_
 
@@ -178,11 +179,11 @@ class Store {
   // then copies the live records of every sealed segment into new segments (each with a hint
   // file) and deletes the old ones. Afterwards the segment files hold the live data, the delete
   // records still needed to hide older values, and whatever was written meanwhile. Readers and
-  // writers keep working during the call; writers wait only for short index swaps. Crash-safe
-  // at every step: nothing acknowledged is lost and nothing deleted comes back. Fails with
-  // kWritesStopped after a failed write (reopen first), or with the I/O error that stopped it;
-  // the store stays consistent either way. Automatic compaction does the same in the
-  // background, a few segments at a time (Options::automatic_compaction).
+  // writers keep working during the call; writers wait only for short index swaps and while the
+  // active segment is sealed. Crash-safe at every step: nothing acknowledged is lost and nothing
+  // deleted comes back. Fails with kWritesStopped after a failed write (reopen first), or with
+  // the I/O error that stopped it; the store stays consistent either way. Automatic compaction
+  // does the same in the background, a few segments at a time (Options::automatic_compaction).
   virtual Status compact() = 0;
 
   // Syncs, releases the lock and closes files. Later calls on this object fail with
