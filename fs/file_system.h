@@ -77,7 +77,8 @@ class FileSystem {
   virtual Result<uint64_t> file_size(const std::string& path) = 0;
   // Names (not paths) of the entries of `dir`, without "." and "..", in no particular order.
   virtual Result<std::vector<std::string>> list_dir(const std::string& dir) = 0;
-  // Creates `dir` and any missing parents; succeeds if it exists.
+  // Creates `dir` and any missing parents, durably (each new folder's parent is synced);
+  // succeeds if it exists.
   virtual Status create_dirs(const std::string& dir) = 0;
   // Makes the directory's entries (creates, renames, removes) durable.
   virtual Status sync_dir(const std::string& dir) = 0;

@@ -190,9 +190,16 @@ Result<std::vector<std::string>> PosixFileSystem::list_dir(const std::string& di
 Status PosixFileSystem::create_dirs(const std::string& dir) {
   if (dir.empty()) return Status::invalid_argument("cannot create a folder with an empty path");
   // Create every prefix that ends before a '/', then the whole path.
+  std::vector<std::string> created;
   for (size_t end = dir.find('/', 1);; end = dir.find('/', end + 1)) {
     const std::string prefix = dir.substr(0, end);
-    if (!prefix.empty() && prefix.back() != '/' && ::mkdir(prefix.c_str(), 0755) != 0) {
+    if (prefix.empty() || prefix.back() == '/') {
+      if (end == std::string::npos) break;
+      continue;
+    }
+    if (::mkdir(prefix.c_str(), 0755) == 0) {
+      created.push_back(prefix);
+    } else {
       const int error_number = errno;
       struct stat info {};
       if (error_number != EEXIST) {
@@ -204,6 +211,15 @@ Status PosixFileSystem::create_dirs(const std::string& dir) {
       }
     }
     if (end == std::string::npos) break;
+  }
+  // A new folder's name lives in its parent: until the parent is synced, a power loss can take
+  // the folder away with every file later made durable inside it (a brand-new store's first
+  // acknowledged writes).
+  for (const std::string& folder : created) {
+    const size_t slash = folder.find_last_of('/');
+    const std::string parent =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : folder.substr(0, slash));
+    LOGKV_RETURN_IF_ERROR(sync_dir(parent));
   }
   return Status::ok();
 }

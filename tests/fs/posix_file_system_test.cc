@@ -156,6 +156,20 @@ TEST_F(PosixFileSystemTest, CreateDirsOfEmptyPathIsInvalid) {
   EXPECT_EQ(fs_.create_dirs("").code(), StatusCode::kInvalidArgument);
 }
 
+// Each new folder's parent is synced, so a relative path's first folder syncs the working
+// directory ("."): the path forms with and without a parent component all work.
+TEST_F(PosixFileSystemTest, CreateDirsOfRelativeNestedPathsSyncsTheirParents) {
+  char previous[4096];
+  ASSERT_NE(::getcwd(previous, sizeof(previous)), nullptr);
+  ASSERT_EQ(::chdir(dir_.path().c_str()), 0);
+  const Status single = fs_.create_dirs("top");
+  const Status nested = fs_.create_dirs("top/a/b");
+  ASSERT_EQ(::chdir(previous), 0);
+  EXPECT_TRUE(single.is_ok()) << single.to_string();
+  EXPECT_TRUE(nested.is_ok()) << nested.to_string();
+  EXPECT_TRUE(fs_.list_dir(dir_.file("top/a/b")).is_ok());
+}
+
 TEST_F(PosixFileSystemTest, LockFileHoldsTheHolderPid) {
   Result<std::unique_ptr<FileLock>> lock = fs_.lock(dir_.file("LOCK"));
   ASSERT_TRUE(lock.is_ok());
