@@ -55,8 +55,9 @@ class WriteQueue {
   // Commits a group: must set every request's status.
   using CommitFn = std::function<void(std::span<WriteRequest* const> group)>;
 
-  // A group takes at most `group_requests_max` requests and, beyond its first request, at most
-  // `group_bytes_max` bytes.
+  // A group takes at most `group_requests_max` requests and at most `group_bytes_max` bytes
+  // (bytes_hint, its first request's included); only a first request may exceed the byte cap,
+  // and then it goes alone.
   WriteQueue(size_t group_requests_max, size_t group_bytes_max);
 
   // Blocks until `request` has been committed, by this thread or by another leader, and returns
