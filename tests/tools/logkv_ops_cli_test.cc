@@ -10,6 +10,7 @@
 
 #include "logkv/store.h"
 #include "tests/support/test_dir.h"
+#include "tests/tools/cli_expectations.h"
 #include "tests/tools/process_runner.h"
 
 namespace logkv::testing {
@@ -34,12 +35,6 @@ class LogkvOpsCliTest : public ::testing::Test {
   TestDir dir_;
   std::string store_path_;
 };
-
-// Every failure is one line on stderr starting with "logkv: ".
-void expect_one_error_line(const ProcessResult& result) {
-  EXPECT_EQ(result.err.rfind("logkv: ", 0), 0u) << result.err;
-  EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
-}
 
 TEST_F(LogkvOpsCliTest, IncrCreatesTheStoreAndPrintsTheNewValue) {
   ProcessResult first = logkv({"incr", "visits"});

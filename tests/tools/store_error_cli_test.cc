@@ -14,6 +14,7 @@
 
 #include "logkv/store.h"
 #include "tests/support/test_dir.h"
+#include "tests/tools/cli_expectations.h"
 #include "tests/tools/process_runner.h"
 #include "wal/record_format.h"
 #include "wal/segment_file_name.h"
@@ -60,12 +61,6 @@ class StoreErrorCliTest : public ::testing::Test {
   TestDir dir_;
   std::string store_path_;
 };
-
-// Every failure is one line on stderr starting with "logkv: ".
-void expect_one_error_line(const ProcessResult& result) {
-  EXPECT_EQ(result.err.rfind("logkv: ", 0), 0u) << result.err;
-  EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
-}
 
 // Inverts the byte at `offset` of the file at `path`, in place.
 void flip_byte(const std::string& path, std::streamoff offset) {
