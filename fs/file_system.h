@@ -71,8 +71,7 @@ class FileSystem {
 
   virtual Result<std::unique_ptr<WritableFile>> open_writable(const std::string& path,
                                                               OpenMode mode) = 0;
-  virtual Result<std::unique_ptr<RandomAccessFile>> open_random_access(
-      const std::string& path) = 0;
+  virtual Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) = 0;
   // kNotFound when the file does not exist.
   virtual Result<uint64_t> file_size(const std::string& path) = 0;
   // Names (not paths) of the entries of `dir`, without "." and "..", in no particular order.

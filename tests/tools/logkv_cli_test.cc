@@ -263,20 +263,21 @@ TEST_F(LogkvCliTest, StatsPrintsEveryCounter) {
   ProcessResult stats = logkv({"stats"});
   EXPECT_EQ(stats.exit_code, 0) << stats.err;
   EXPECT_NE(stats.out.find("keys: 2\n"), std::string::npos) << stats.out;
-  for (const char* field : {"segments: ", "disk_bytes: ", "live_bytes: ", "index_bytes: ",
-                            "last_sequence: ", "torn_bytes_dropped: ", "dead_bytes: ",
-                            "user_bytes_written: ", "compactions: ", "compaction_bytes_written: ",
-                            "hint_bytes_written: ", "compaction_failures: ", "write_stalls: ",
-                            "last_compaction_unix_ms: ", "hint_files_loaded: ",
-                            "hint_files_rejected: ", "hint_file_bytes: ",
-                            "compaction_write_amplification: ", "io_backend: "}) {
+  for (const char* field :
+       {"segments: ", "disk_bytes: ", "live_bytes: ", "index_bytes: ", "last_sequence: ",
+        "torn_bytes_dropped: ", "dead_bytes: ", "user_bytes_written: ", "compactions: ",
+        "compaction_bytes_written: ", "hint_bytes_written: ", "compaction_failures: ",
+        "write_stalls: ", "last_compaction_unix_ms: ", "hint_files_loaded: ",
+        "hint_files_rejected: ", "hint_file_bytes: ", "compaction_write_amplification: ",
+        "io_backend: "}) {
     EXPECT_NE(stats.out.find(field), std::string::npos) << field << " missing in\n" << stats.out;
   }
 }
 
 TEST_F(LogkvCliTest, CompactKeepsTheDataAndShrinksAnOverwrittenStore) {
   const std::string value(1000, 'v');
-  for (int i = 0; i < 50; ++i) ASSERT_EQ(logkv({"set", "k", value + std::to_string(i)}).exit_code, 0);
+  for (int i = 0; i < 50; ++i)
+    ASSERT_EQ(logkv({"set", "k", value + std::to_string(i)}).exit_code, 0);
   ASSERT_EQ(logkv({"set", "other", "o"}).exit_code, 0);
   ProcessResult compact = logkv({"compact"});
   ASSERT_EQ(compact.exit_code, 0) << compact.err;
