@@ -89,8 +89,8 @@ Result<MergePlan> plan_merge(const CompactionEnvironment& env, std::span<const u
     // dead values cannot outrank anything the loaded inputs hold for the plan: leaving them out
     // can only keep a tombstone that they would have shown to be superseded, which is safe.
     // When another input's tombstone needs blockers, find_blockers() still reads it.
-    // Live and tombstone bytes of an immutable segment only ever shrink and stay, so the check
-    // cannot go stale while this compaction runs.
+    // An immutable segment's live bytes only shrink and its tombstone bytes no longer change,
+    // so the check cannot go stale while this compaction runs.
     if (const std::optional<SegmentUsage> usage = env.usage->find(id);
         usage && usage->holds_nothing_needed()) {
       continue;
