@@ -18,8 +18,8 @@
 #include <string>
 #include <system_error>
 
-#include "compaction/file_names.h"
 #include "logkv/store.h"
+#include "wal/file_names.h"
 
 namespace logkv {
 namespace {

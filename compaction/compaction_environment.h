@@ -11,10 +11,10 @@
 #include <string>
 
 #include "compaction/segment_usage.h"
-#include "engine/key_directory.h"
-#include "engine/segment_table.h"
 #include "fs/file_system.h"
+#include "index/key_directory.h"
 #include "logkv/status.h"
+#include "wal/segment_table.h"
 
 namespace logkv {
 

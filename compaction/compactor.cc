@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <chrono>
 
-#include "compaction/hint_io.h"
 #include "compaction/merge_plan.h"
 #include "compaction/merger.h"
 #include "compaction/segment_records.h"
-#include "engine/segment_table.h"
-#include "wal/segment_file_name.h"
+#include "wal/file_names.h"
+#include "wal/hint_io.h"
+#include "wal/segment_table.h"
 
 namespace logkv {
 namespace {

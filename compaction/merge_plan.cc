@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "wal/file_names.h"
 #include "wal/record_format.h"
-#include "wal/segment_file_name.h"
 
 namespace logkv {
 namespace {

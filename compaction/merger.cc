@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "compaction/file_names.h"
-#include "compaction/hint_io.h"
 #include "compaction/merge_plan.h"
+#include "wal/damage_advice.h"
+#include "wal/file_names.h"
+#include "wal/file_publishing.h"
+#include "wal/hint_io.h"
 #include "wal/record.h"
-#include "wal/segment_file_name.h"
 #include "wal/segment_writer.h"
 
 namespace logkv {
@@ -63,9 +64,9 @@ Result<WrittenOutput> write_output(const CompactionEnvironment& env, uint64_t id
     if (!bytes.is_ok()) return bytes.status();
     const DecodedRecord decoded = decode_record(*bytes);
     if (const std::string problem = copy_problem(decoded, copy); !problem.empty()) {
-      return Status::corruption("'" + input->path + "' at offset " +
-                                std::to_string(copy.record.offset) + ": " + problem +
-                                "; compaction stopped; run `logkv check` on the store");
+      return Status::corruption(
+          "'" + input->path + "' at offset " + std::to_string(copy.record.offset) + ": " + problem +
+          "; compaction stopped, the store is unchanged" + std::string(kDamageAdvice));
     }
     Result<uint64_t> offset = writer.stage(decoded.record.type, 0, decoded.record.sequence,
                                            decoded.record.key, decoded.record.value);
@@ -225,7 +226,7 @@ Result<uint64_t> retire_inputs(const CompactionEnvironment& env, std::span<const
     return Status::corruption(
         std::to_string(inputs.size() - retired.size()) +
         " compacted segment(s) were kept because the index still points into them; the data "
-        "is safe, but run `logkv check` on the store");
+        "is safe; they go with the next compaction that can drop them");
   }
   return static_cast<uint64_t>(retired.size());
 }

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "compaction/hint_io.h"
-#include "wal/segment_file_name.h"
+#include "wal/file_names.h"
+#include "wal/hint_io.h"
 #include "wal/segment_scanner.h"
 
 namespace logkv {

@@ -15,9 +15,9 @@
 #include <string_view>
 #include <vector>
 
-#include "compaction/hint_file.h"
 #include "fs/file_system.h"
 #include "logkv/status.h"
+#include "wal/hint_file.h"
 #include "wal/record.h"
 
 namespace logkv {

@@ -57,14 +57,6 @@ void SegmentUsageTable::apply(std::span<const LiveBytesDelta> deltas) {
   }
 }
 
-void SegmentUsageTable::move_live(uint64_t from, uint64_t to, uint64_t bytes) {
-  std::lock_guard lock(mutex_);
-  if (auto it = segments_.find(from); it != segments_.end()) {
-    it->second.usage.live_bytes -= std::min(it->second.usage.live_bytes, bytes);
-  }
-  if (auto it = segments_.find(to); it != segments_.end()) it->second.usage.live_bytes += bytes;
-}
-
 void SegmentUsageTable::pin(uint64_t id, uint64_t bytes, std::vector<uint64_t> blockers) {
   std::lock_guard lock(mutex_);
   auto it = segments_.find(id);

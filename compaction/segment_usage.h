@@ -57,8 +57,6 @@ class SegmentUsageTable {
 
   // Applies live-byte changes; deltas for unknown segments are ignored.
   void apply(std::span<const LiveBytesDelta> deltas);
-  // Moves `bytes` of live data from one segment to another (a compaction swap).
-  void move_live(uint64_t from, uint64_t to, uint64_t bytes);
   // Records tombstones of segment `id` that must stay while any of `blockers` exists.
   void pin(uint64_t id, uint64_t bytes, std::vector<uint64_t> blockers);
   void set_hint_bytes(uint64_t id, uint64_t hint_bytes);

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "engine/key_directory.h"
-#include "engine/utf8.h"
+#include "index/key_directory.h"
+#include "logkv/key_text.h"
 
 namespace logkv {
 
@@ -78,24 +78,6 @@ Status store_full_error(std::string_view key, size_t keys, const Limits& limits)
                                 " keys and the limit is " + std::to_string(limits.keys_max) +
                                 " (Limits::keys_max); cannot add key " + printable_key(key) +
                                 " — delete keys or raise the limit when opening the store");
-}
-
-std::string printable_key(std::string_view key) {
-  constexpr size_t kShownBytesMax = 64;
-  std::string text = "'";
-  for (size_t i = 0; i < key.size() && i < kShownBytesMax; ++i) {
-    const auto byte = static_cast<unsigned char>(key[i]);
-    if (byte >= 0x20 && byte < 0x7F && byte != '\'' && byte != '\\') {
-      text += static_cast<char>(byte);
-    } else {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
-      text += escaped;
-    }
-  }
-  if (key.size() > kShownBytesMax) text += "...";
-  text += "'";
-  return text;
 }
 
 }  // namespace logkv

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "logkv/key_text.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
 
@@ -30,10 +31,6 @@ Status check_value(std::string_view key, std::string_view value, const Limits& l
 
 // kLimitExceeded for a new key in a store that already holds `keys` >= Limits::keys_max keys.
 Status store_full_error(std::string_view key, size_t keys, const Limits& limits);
-
-// The key as it appears in error messages: quoted, non-printable bytes escaped as \xNN, cut to
-// 64 bytes with "..." so that a hostile key cannot flood a log line.
-std::string printable_key(std::string_view key);
 
 }  // namespace logkv
 

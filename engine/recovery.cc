@@ -7,10 +7,9 @@
 #include <thread>
 #include <unordered_map>
 
-#include "compaction/file_names.h"
-#include "compaction/hint_io.h"
+#include "wal/file_names.h"
+#include "wal/hint_io.h"
 #include "wal/record_format.h"
-#include "wal/segment_file_name.h"
 #include "wal/segment_header.h"
 #include "wal/segment_scanner.h"
 

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/key_directory.h"
-#include "engine/segment_table.h"
-#include "engine/store_folder.h"
 #include "fs/file_system.h"
+#include "index/key_directory.h"
 #include "logkv/status.h"
+#include "wal/segment_table.h"
+#include "wal/store_folder.h"
 
 namespace logkv {
 

@@ -6,7 +6,7 @@
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "fs/posix_file_system.h"
-#include "wal/segment_file_name.h"
+#include "wal/file_names.h"
 
 namespace logkv {
 

@@ -1,12 +1,17 @@
-// StoreImpl: the engine behind logkv::Store.
+// StoreImpl: the engine behind logkv::Store. Its code is split by concern:
+//   store_impl.cc     lifecycle (open, close), stats, compaction's host
+//   store_writes.cc   the write path: set/del/write, group commit, publish, back-pressure
+//   store_reads.cc    get/exists and reading a record
+//   store_listing.cc, store_multi_key.cc, store_atomics.cc   the rest of the Store API
+// and the active segment is a LogAppender (log_appender.h).
 //
 // Write path (group commit): every write is a WriteRequest in write_queue_. The leader of a
-// group prepares each request's records in queue order (WriteContext), appends the whole group
-// to the active segment with one write and, with SyncMode::kAlways, one fdatasync, and only
-// then publishes the new locations in the key directory and releases the writers. Readers
-// never wait for that: they find the entry under a shard lock and read the record through the
-// segment's RandomAccessFile (a memory mapping with the POSIX file system), verifying its
-// checksum, key and sequence before returning the value.
+// group prepares each request's records in queue order (WriteContext), hands the whole group to
+// the appender (one write and, with SyncMode::kAlways, one fdatasync), and only then publishes
+// the new locations in the key directory and releases the writers. Readers never wait for
+// that: they find the entry under a shard lock and read the record through the segment's
+// RandomAccessFile (a memory mapping with the POSIX file system), verifying its checksum, key
+// and sequence before returning the value.
 #ifndef LOGKV_ENGINE_STORE_IMPL_H_
 #define LOGKV_ENGINE_STORE_IMPL_H_
 
@@ -22,14 +27,14 @@
 #include "compaction/compactor.h"
 #include "compaction/segment_usage.h"
 #include "engine/interval_syncer.h"
-#include "engine/key_directory.h"
-#include "engine/segment_table.h"
+#include "engine/log_appender.h"
+#include "engine/recent_deletes.h"
 #include "engine/write_context.h"
 #include "engine/write_queue.h"
 #include "fs/file_system.h"
+#include "index/key_directory.h"
 #include "logkv/store.h"
-#include "wal/record_format.h"
-#include "wal/segment_writer.h"
+#include "wal/segment_table.h"
 
 namespace logkv {
 
@@ -70,38 +75,29 @@ class StoreImpl final : public Store, private CompactionHost {
   Status compact() override;
   Status close() override;
 
-  // For tests and tools: compacts exactly these immutable segments (a partial compaction),
-  // lists the immutable segments, and waits until background compaction has nothing to do.
+ private:
+  // Test hooks, reached through tests/support/store_test_peer.h: compacts exactly these
+  // immutable segments (a partial compaction), lists the immutable segments, waits until
+  // background compaction has nothing to do, and counts the writers queued or being committed.
+  friend class StoreTestPeer;
   Status compact_segments(std::span<const uint64_t> segment_ids);
   std::vector<uint64_t> immutable_segment_ids() const;
   void wait_for_background_compaction();
-  // Writers queued or being committed now (tests use it to line up a group).
   size_t write_queue_depth() const { return write_queue_.depth(); }
 
- private:
   Status check_open() const;
   // Queues `request` for group commit and waits until its group is committed.
   Status submit(WriteRequest& request);
   // The leader's work for one group: prepare, append, sync, publish. Sets every status.
   void commit_group(std::span<WriteRequest* const> group);
-  // Appends the staged records in one write (rolling the segment first when they do not fit)
-  // and, with kAlways, syncs them. Fills `entries` with their locations. Requires
-  // writer_mutex_.
-  Status append_group(const std::vector<StagedRecord>& staged, std::vector<IndexEntry>* entries);
   // Sets stall_writes_ when the sealed segments are over Options::compaction_disk_ratio_stall.
   // Requires writer_mutex_.
   void update_stall(uint64_t group_bytes);
   // Makes committed records visible: updates the key directory and the byte counters.
   void publish(const std::vector<StagedRecord>& staged, const std::vector<IndexEntry>& entries);
-  // Closes the active segment and starts the next one. Requires writer_mutex_.
-  Status roll_segment();
-  // Reopens the newest segment for appending at `valid_bytes` (after recovery) and syncs it.
-  Status continue_newest_segment(uint64_t id, uint64_t valid_bytes);
-  // Creates segment `id`, durably (header synced, directory synced), and makes it active.
-  Status start_segment(uint64_t id);
-  // Remembers that the log's tail is unknown after a failed write or sync; every later write
-  // is refused. Returns the error to give the failing caller.
-  Status stop_writes(const Status& cause, std::string_view what);
+  // Seals the active segment (LogAppender::seal) and tells the compactor. Requires
+  // writer_mutex_.
+  Status seal_segment();
   Result<std::string> read_value(std::string_view key, const IndexEntry& entry) const;
   // SyncMode::kInterval: syncs what the writers appended since the last sync.
   void sync_in_background();
@@ -125,12 +121,9 @@ class StoreImpl final : public Store, private CompactionHost {
   WriteQueue write_queue_;
   // Held by a group's leader while it commits, and by close(); guards what follows.
   std::mutex writer_mutex_;
-  std::unique_ptr<SegmentWriter> active_;
-  Segment* active_segment_ = nullptr;
-  uint64_t next_segment_id_ = 1;
+  std::unique_ptr<LogAppender> log_;  // created in open()
   uint64_t next_sequence_ = 1;
   RecentDeletes recent_deletes_;  // guarded by writer_mutex_; for compare-and-swap
-  Status write_error_;
 
   // Started last in open(), stopped first in close() (it takes writer_mutex_).
   std::unique_ptr<IntervalSyncer> syncer_;

@@ -17,8 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/key_directory.h"
 #include "engine/recent_deletes.h"
+#include "index/key_directory.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
 #include "wal/record.h"

@@ -220,24 +220,6 @@ Result<std::unique_ptr<FileLock>> MemFileSystem::lock(const std::string& path) {
       std::make_unique<mem::MemFileLock>(state_, location->normalized, lock_id));
 }
 
-void MemFileSystem::simulate_power_loss(uint64_t seed, PowerLossMode mode) {
-  std::lock_guard lock(state_->mutex);
-  mem::apply_power_loss(*state_, seed, mode);
-}
-
-size_t MemFileSystem::unsynced_bytes() const {
-  std::lock_guard lock(state_->mutex);
-  std::set<const Inode*> counted;
-  size_t unsynced = 0;
-  for (const auto& [path, dir] : state_->directories) {
-    for (const auto& [name, inode] : dir.entries) {
-      if (!counted.insert(inode.get()).second) continue;
-      unsynced += inode->data.size() - inode->durable_data.size();
-    }
-  }
-  return unsynced;
-}
-
 Result<std::string> MemFileSystem::read_file(const std::string& path) const {
   std::lock_guard lock(state_->mutex);
   Result<std::shared_ptr<Inode>> inode = find_file(*state_, path, "cannot read '" + path + "'");

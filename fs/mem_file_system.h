@@ -1,4 +1,4 @@
-// MemFileSystem: files in memory, with an exact model of what a power loss would keep.
+// MemFileSystem: files in memory, with an exact record of what is durable.
 //
 // Used for the store's in-memory mode and by crash tests. It behaves like the POSIX file system
 // (folders must exist before files are created in them, list_dir of a missing folder is
@@ -16,29 +16,8 @@
 //   - Folders themselves (create_dirs) are durable as soon as they are created; logkv creates
 //     its store folder before anything that matters is written in it.
 //
-// Power-loss model (simulate_power_loss)
-//   kDropUnsynced: every folder reverts to `durable_entries` and every file to `durable_data`.
-//     Files created since their folder's last sync vanish, removed ones come back, renames are
-//     undone, and every byte appended since the file's last sync is gone.
-//   kRandom: what a disk with volatile caches might keep, drawn from a generator seeded with
-//     `seed` (the same seed and the same history give the same outcome):
-//     1. Names. Each change of a folder entry since the folder's last sync is one of: name added,
-//        name removed, name now bound to another inode. Changes that involve a common inode are
-//        one group (a rename is an addition and a removal of the same inode; a rename over an
-//        existing file also ties in the replaced inode), and each group is independently kept
-//        whole or undone whole, with probability 1/2 each. A rename is thus atomic: afterwards
-//        exactly the old or the new name binding holds.
-//     2. Data. For each file that exists after step 1, the unsynced bytes (those past
-//        `durable_data`) are cut at 512-byte sector boundaries of the file (the first piece runs
-//        from the end of the synced bytes to the next boundary). Walking the sectors in order,
-//        each is kept as written (probability 1/2), garbled (1/4) or dropped (1/4). A dropped
-//        sector ends the file: it and every later sector are lost. A garbled sector keeps its
-//        length but holds random bytes or, with equal chance, zeros (as when a file's size
-//        reached the disk before its data).
-//   After either mode every file and folder is durable again (data == durable_data, entries ==
-//   durable_entries), every lock is released, and every WritableFile, RandomAccessFile and
-//   FileLock opened before the call is dead: its calls fail with kIOError "file system
-//   crashed", and destroying it has no effect.
+// Power-loss model: tests/support/mem_power_loss.h simulates a power loss on a MemFileSystem
+//   from the durable state above (only tests link it; the library never loses power itself).
 //
 // Thread-safety: every method, and every method of the files it opens, may be called from many
 // threads at once (one mutex guards the whole file system). Files opened from a MemFileSystem
@@ -59,11 +38,6 @@ namespace logkv {
 namespace mem {
 struct State;
 }  // namespace mem
-
-enum class PowerLossMode : uint8_t {
-  kDropUnsynced,  // lose exactly what was not synced
-  kRandom,        // keep, lose or garble unsynced changes at random (see the model above)
-};
 
 class MemFileSystem final : public FileSystem {
  public:
@@ -89,12 +63,6 @@ class MemFileSystem final : public FileSystem {
   Result<std::unique_ptr<FileLock>> lock(const std::string& path) override;
   std::string_view io_backend_name() const override { return "memory"; }
 
-  // Simulates a power loss followed by a reboot; see the model above.
-  void simulate_power_loss(uint64_t seed, PowerLossMode mode);
-
-  // Bytes a power loss could lose now: over every file, the bytes past its durable data.
-  size_t unsynced_bytes() const;
-
   // The file's current content (what reads see). kNotFound if it does not exist.
   Result<std::string> read_file(const std::string& path) const;
   // Replaces the file's content with `bytes`, creating it if needed, durably: as if written,
@@ -103,6 +71,7 @@ class MemFileSystem final : public FileSystem {
   Status write_file(const std::string& path, std::string_view bytes);
 
  private:
+  friend class MemFileSystemPeer;  // tests/support/mem_power_loss.h
   std::shared_ptr<mem::State> state_;
 };
 

@@ -57,9 +57,6 @@ std::optional<PathParts> split_path(const std::string& normalized);
 // The error for a handle used after a simulated power loss.
 Status crashed_error(std::string_view operation, std::string_view path);
 
-// Applies a power loss to `state` as MemFileSystem's header describes.
-void apply_power_loss(State& state, uint64_t seed, PowerLossMode mode);
-
 }  // namespace logkv::mem
 
 #endif  // LOGKV_FS_MEM_STATE_H_

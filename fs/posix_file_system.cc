@@ -152,11 +152,6 @@ Result<std::unique_ptr<RandomAccessFile>> PosixFileSystem::open_random_access(
   return PosixMappedFile::open(path, 0);
 }
 
-Result<std::unique_ptr<RandomAccessFile>> PosixFileSystem::open_mapped(const std::string& path,
-                                                                       uint64_t mapping_bytes_min) {
-  return PosixMappedFile::open(path, mapping_bytes_min);
-}
-
 Result<uint64_t> PosixFileSystem::file_size(const std::string& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {

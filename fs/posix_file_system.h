@@ -74,10 +74,6 @@ class PosixFileSystem final : public FileSystem {
                                                       OpenMode mode) override;
   // Maps the file's current size; the mapping grows when reads reach past it.
   Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) override;
-  // Like open_random_access(), but maps at least `mapping_bytes_min` bytes at once, so that reads
-  // of a file that will grow to that size (an active segment) never need a remap.
-  Result<std::unique_ptr<RandomAccessFile>> open_mapped(const std::string& path,
-                                                        uint64_t mapping_bytes_min);
   Result<uint64_t> file_size(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& dir) override;
   Status create_dirs(const std::string& dir) override;

@@ -8,8 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/limits.h"
-#include "engine/utf8.h"
+#include "logkv/key_text.h"
 #include "logkv/store.h"
 #include "tools/json_text.h"
 

@@ -3,7 +3,7 @@
 #include <ostream>
 #include <utility>
 
-#include "engine/limits.h"
+#include "logkv/key_text.h"
 
 namespace logkv::tool {
 namespace {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <unordered_set>
 
-#include "engine/utf8.h"
+#include "logkv/key_text.h"
 
 namespace logkv::tool {
 namespace {

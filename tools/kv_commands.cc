@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/limits.h"
+#include "logkv/key_text.h"
 #include "logkv/store.h"
 
 namespace logkv::tool {

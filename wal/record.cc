@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "wal/endian_coding.h"
+#include "base/endian_coding.h"
 
 namespace logkv {
 namespace {
@@ -22,16 +22,6 @@ DecodedRecord decode_failure(DecodeStatus status, std::string_view reason) {
 }
 
 }  // namespace
-
-std::string_view record_type_name(RecordType type) {
-  switch (type) {
-    case RecordType::kSet:
-      return "set";
-    case RecordType::kDelete:
-      return "delete";
-  }
-  return "invalid";
-}
 
 void append_encoded_record(const Record& record, std::string* out) {
   assert(record.key.size() <= kRecordKeyBytesMax);

@@ -22,9 +22,6 @@ enum class RecordType : uint8_t {
   kDelete = kRecordTypeDeleteByte,
 };
 
-// "set" or "delete".
-std::string_view record_type_name(RecordType type);
-
 // One record. `key` and `value` borrow bytes owned by someone else: the caller's arguments when
 // encoding, the decoded buffer when decoding.
 struct Record {

@@ -11,6 +11,8 @@
 #include <limits>
 #include <string_view>
 
+#include "wal/file_preamble.h"
+
 namespace logkv {
 
 // --- Segment header -------------------------------------------------------------------------
@@ -27,7 +29,10 @@ inline constexpr size_t kSegmentHeaderBytes = 32;
 // The header checksum covers every byte before it.
 inline constexpr size_t kSegmentHeaderChecksummedBytes = kSegmentChecksumOffset;
 
-static_assert(kSegmentMagic.size() == kSegmentVersionOffset - kSegmentMagicOffset);
+// The first 24 bytes are the preamble every segment-related file shares (wal/file_preamble.h).
+static_assert(kSegmentMagic.size() == kPreambleMagicBytes && kSegmentMagicOffset == 0);
+static_assert(kSegmentVersionOffset == kPreambleVersionOffset);
+static_assert(kSegmentIdOffset == kPreambleSegmentIdOffset);
 static_assert(kSegmentReservedOffset == kSegmentVersionOffset + sizeof(uint32_t));
 static_assert(kSegmentIdOffset == kSegmentReservedOffset + sizeof(uint32_t));
 static_assert(kSegmentChecksumOffset == kSegmentIdOffset + sizeof(uint64_t));

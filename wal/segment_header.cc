@@ -2,11 +2,16 @@
 
 #include <xxhash.h>
 
-#include "wal/endian_coding.h"
+#include "base/endian_coding.h"
+#include "wal/damage_advice.h"
+#include "wal/file_preamble.h"
 #include "wal/record_format.h"
 
 namespace logkv {
 namespace {
+
+constexpr FileKind kSegmentKind{kSegmentMagic, kSegmentFormatVersion, "not a logkv segment",
+                                "belongs to"};
 
 uint64_t header_checksum(std::string_view header) {
   return XXH3_64bits(header.data(), kSegmentHeaderChecksummedBytes);
@@ -16,7 +21,7 @@ Status bad_header(std::string_view file_name, const std::string& why) {
   std::string message(file_name);
   message += ": bad segment header: ";
   message += why;
-  message += "; run `logkv check` on the store to see what is damaged";
+  message += kDamageAdvice;
   return Status::corruption(std::move(message));
 }
 
@@ -30,10 +35,7 @@ bool segment_header_checksum_matches(std::string_view bytes) {
 std::string encode_segment_header(uint64_t segment_id) {
   std::string header;
   header.reserve(kSegmentHeaderBytes);
-  header.append(kSegmentMagic);
-  append_little_endian(&header, kSegmentFormatVersion);
-  append_little_endian(&header, uint32_t{0});
-  append_little_endian(&header, segment_id);
+  append_file_preamble(&header, kSegmentKind, segment_id);
   append_little_endian(&header, header_checksum(header));
   return header;
 }
@@ -46,27 +48,17 @@ Status check_segment_header(std::string_view bytes, uint64_t expected_id,
                                      std::to_string(kSegmentHeaderBytes) + " of a header");
   }
   const std::string_view header = bytes.substr(0, kSegmentHeaderBytes);
-  if (header.substr(kSegmentMagicOffset, kSegmentMagic.size()) != kSegmentMagic) {
-    return bad_header(file_name, "the magic is not \"LOGKVSEG\", so this is not a logkv segment");
-  }
-  if (load_little_endian<uint64_t>(header.data() + kSegmentChecksumOffset) !=
-      header_checksum(header)) {
+  // A wrong magic says more than a checksum mismatch; a right one with a bad checksum may be a
+  // header write that never fully reached the disk, and the fields after it are not to be read.
+  const bool magic_matches =
+      header.substr(kSegmentMagicOffset, kSegmentMagic.size()) == kSegmentMagic;
+  if (magic_matches && load_little_endian<uint64_t>(header.data() + kSegmentChecksumOffset) !=
+                           header_checksum(header)) {
     return bad_header(file_name, "checksum mismatch");
   }
-  const auto version = load_little_endian<uint32_t>(header.data() + kSegmentVersionOffset);
-  if (version != kSegmentFormatVersion) {
-    return bad_header(file_name, "format version " + std::to_string(version) +
-                                     " is not supported (this build reads version " +
-                                     std::to_string(kSegmentFormatVersion) + ")");
-  }
-  if (load_little_endian<uint32_t>(header.data() + kSegmentReservedOffset) != 0) {
-    return bad_header(file_name, "the reserved field is not 0");
-  }
-  const auto segment_id = load_little_endian<uint64_t>(header.data() + kSegmentIdOffset);
-  if (segment_id != expected_id) {
-    return bad_header(file_name, "it belongs to segment " + std::to_string(segment_id) +
-                                     ", but the file is named for segment " +
-                                     std::to_string(expected_id));
+  if (std::string problem = file_preamble_problem(header, kSegmentKind, expected_id);
+      !problem.empty()) {
+    return bad_header(file_name, problem);
   }
   return Status::ok();
 }

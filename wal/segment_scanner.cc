@@ -4,16 +4,16 @@
 #include <string>
 #include <vector>
 
-#include "wal/endian_coding.h"
+#include "base/endian_coding.h"
+#include "wal/damage_advice.h"
 #include "wal/record_format.h"
 #include "wal/segment_header.h"
 
 namespace logkv {
 namespace {
 
-constexpr std::string_view kWhatToDo =
-    "; run `logkv check` on the store to see the damage and `logkv repair` to keep the records "
-    "before it";
+// The records before the damage are intact: the advice says how to keep them.
+constexpr std::string_view kWhatToDo = kDamageAdvice;
 
 // Whether every header byte is zero or what the header of `segment_id` holds there: what an
 // interrupted write of the header leaves, as opposed to a header damaged after the fact.

@@ -3,7 +3,7 @@
 #include <cassert>
 #include <utility>
 
-#include "wal/segment_file_name.h"
+#include "wal/file_names.h"
 #include "wal/segment_header.h"
 
 namespace logkv {
@@ -58,15 +58,6 @@ Status SegmentWriter::write_header() {
   if (!appended.is_ok()) return break_with(appended, "writing the header of");
   size_ = header.size();
   return Status::ok();
-}
-
-Result<uint64_t> SegmentWriter::append(RecordType type, uint64_t sequence, std::string_view key,
-                                       std::string_view value) {
-  discard_staged();
-  Result<uint64_t> offset = stage(type, 0, sequence, key, value);
-  if (!offset.is_ok()) return offset.status();
-  LOGKV_RETURN_IF_ERROR(commit(/*sync=*/false));
-  return offset;
 }
 
 Result<uint64_t> SegmentWriter::stage(RecordType type, uint8_t flags, uint64_t sequence,

@@ -1,15 +1,15 @@
 // SegmentWriter: appends records to one segment file, the active part of the write-ahead log.
 //
-// Each append() encodes one record and hands it to the file in a single WritableFile::append.
+// Records are staged, then committed in one WritableFile::append (a group commit's whole group).
 // Every record carries synced_offset, the segment's durable length when it was appended; that
 // is what lets recovery tell a torn tail from damage in synced data (docs/FORMAT.md).
 //
 // Thread-safety: one thread at a time (the store serialises writers).
 //
-// Durability: append() and write_header() leave bytes in the file but promise nothing about
+// Durability: commit(false) and write_header() leave bytes in the file but promise nothing about
 // the disk; only a successful sync() makes everything appended so far durable.
 //
-// Failure: a failed append, write_header or sync leaves the end of the file unknown (and a
+// Failure: a failed commit, write_header or sync leaves the end of the file unknown (and a
 // failed fdatasync must never be retried), so the writer is then broken: every later call
 // returns StatusCode::kWritesStopped naming the first failure. Calls refused for bad arguments
 // (a key too long, a segment that would outgrow kSegmentBytesMax, ...) write nothing and leave
@@ -32,7 +32,7 @@ class SegmentWriter {
  public:
   // `file` is positioned at its end and holds `existing_bytes` bytes: 0 for a new file, or a
   // reopened segment's verified length. The existing bytes are taken as durable (they seed
-  // synced_offset); when that is not known, call sync() before the first append().
+  // synced_offset); when that is not known, call sync() before the first commit().
   SegmentWriter(std::unique_ptr<WritableFile> file, uint64_t segment_id, uint64_t existing_bytes);
   SegmentWriter(const SegmentWriter&) = delete;
   SegmentWriter& operator=(const SegmentWriter&) = delete;
@@ -43,16 +43,12 @@ class SegmentWriter {
   // written) when the file is not empty.
   Status write_header();
 
-  // Encodes one record (synced_offset = synced_bytes()) and appends it. Returns the offset of
-  // the record in the file. kInvalidArgument, nothing written, when the header is missing, the
-  // key or value is too long for the format, a delete has a value, or `sequence` is 0 or not
-  // larger than the previous append's. kLimitExceeded, nothing written, when the segment would
-  // grow past kSegmentBytesMax: start a new segment.
-  Result<uint64_t> append(RecordType type, uint64_t sequence, std::string_view key,
-                          std::string_view value);
-
-  // Group appends: stage() encodes a record into the writer's buffer (same checks as append(),
-  // nothing reaches the file) and returns the offset it will have; commit() hands everything
+  // Appends: stage() encodes a record (synced_offset = synced_bytes()) into the writer's buffer
+  // and returns the offset it will have in the file; nothing reaches the file yet. It refuses
+  // with kInvalidArgument, nothing staged, when the header is missing, the key or value is too
+  // long for the format, a delete has a value, a flag is unknown, or `sequence` is 0 or not
+  // larger than the previous record's; with kLimitExceeded when the segment would grow past
+  // kSegmentBytesMax (start a new segment). commit() hands everything
   // staged to the file in ONE append (and, with `sync`, one fdatasync: append_and_sync), so
   // that a group of records costs one write and one sync. All records of one commit carry the
   // same synced_offset. A failed commit breaks the writer; discard_staged() drops the buffer.

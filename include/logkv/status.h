@@ -28,7 +28,7 @@ enum class StatusCode : uint8_t {
   // written. The message names the limit and the option that raises it.
   kLimitExceeded,
   // Stored data failed verification (checksum, framing, unknown format). The message names the
-  // file and offset. Data may be lost: see `logkv check` and `logkv repair`.
+  // file and offset. Data may be lost: the message says where, and docs/TOOL.md what to do.
   kCorruption,
   // The operating system reported an I/O error. Whether data was written is unknown to the
   // caller; the store stops accepting writes when it cannot tell (see kWritesStopped).

@@ -15,7 +15,9 @@
 #include "fs/mem_file_system.h"
 #include "tests/compaction/compaction_test_util.h"
 #include "tests/support/fault_file_system.h"
+#include "tests/support/mem_power_loss.h"
 #include "tests/support/seed.h"
+#include "tests/support/store_test_peer.h"
 
 namespace logkv {
 namespace {
@@ -86,14 +88,14 @@ bool is_some_prefix(const std::vector<Model>& history, const Model& recovered) {
 class CompactionCrashTest : public ::testing::TestWithParam<Variant> {
  protected:
   // Runs the compaction under test; returns its status.
-  Status compact(StoreImpl& store, uint64_t seed) {
+  Status compact(Store& store, uint64_t seed) {
     if (GetParam() != Variant::kPartial) return store.compact();
     std::mt19937_64 random(seed ^ 0x5eed);
     std::vector<uint64_t> subset;
-    for (uint64_t id : store.immutable_segment_ids()) {
+    for (uint64_t id : StoreTestPeer(store).immutable_segment_ids()) {
       if (random() % 2 == 0) subset.push_back(id);
     }
-    return store.compact_segments(subset);
+    return StoreTestPeer(store).compact_segments(subset);
   }
 };
 
@@ -113,7 +115,7 @@ TEST_P(CompactionCrashTest, CrashAtEveryStepLosesNothingAndResurrectsNothing) {
       ASSERT_NE(store, nullptr);
       const std::vector<Model> history = run_workload(*store, seed);
       const Model& model = history.back();
-      ASSERT_GT(store->immutable_segment_ids().size(), 4u);
+      ASSERT_GT(StoreTestPeer(*store).immutable_segment_ids().size(), 4u);
 
       uint64_t changes = 0;
       bool crashed = false;
@@ -121,7 +123,7 @@ TEST_P(CompactionCrashTest, CrashAtEveryStepLosesNothingAndResurrectsNothing) {
       faults->set_hook([&](OperationKind kind, const std::string&) {
         if (!crashed && changes_something(kind) && ++changes == crash_at) {
           crashed = true;
-          mem->simulate_power_loss(seed + crash_at, mode);
+          simulate_power_loss(*mem, seed + crash_at, mode);
         }
         // The machine is down: this call and every later one fail.
         if (crashed) raw_faults->fail_operation(1, StatusCode::kIOError, "EIO (power lost)");
@@ -133,7 +135,7 @@ TEST_P(CompactionCrashTest, CrashAtEveryStepLosesNothingAndResurrectsNothing) {
         // The last case: power fails right after the compaction returned.
         crashed = true;
         completed = true;
-        mem->simulate_power_loss(seed, mode);
+        simulate_power_loss(*mem, seed, mode);
         std::cout << "crash points covered: " << crash_at << std::endl;
       }
       store.reset();  // its close fails: the machine is down

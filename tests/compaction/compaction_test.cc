@@ -10,6 +10,7 @@
 #include "fs/mem_file_system.h"
 #include "tests/compaction/compaction_test_util.h"
 #include "tests/support/seed.h"
+#include "tests/support/store_test_peer.h"
 
 namespace logkv {
 namespace {
@@ -24,7 +25,7 @@ constexpr char kDir[] = "/store";
 
 class CompactionTest : public ::testing::Test {
  protected:
-  std::unique_ptr<StoreImpl> open(const Options& options) { return open_impl(fs_, kDir, options); }
+  std::unique_ptr<Store> open(const Options& options) { return open_impl(fs_, kDir, options); }
 
   // Overwrites `keys` keys `rounds` times with 100-byte values; returns the final state.
   static Model overwrite(Store& store, int keys, int rounds) {
@@ -67,7 +68,7 @@ TEST_F(CompactionTest, EveryCompactedSegmentHasAHintFileThatOpenUses) {
   auto store = open(compaction_test_options());
   const Model model = overwrite(*store, 100, 5);
   ASSERT_TRUE(store->compact().is_ok());
-  const std::vector<uint64_t> immutable = store->immutable_segment_ids();
+  const std::vector<uint64_t> immutable = StoreTestPeer(*store).immutable_segment_ids();
   ASSERT_GT(immutable.size(), 1u);
   for (uint64_t id : immutable) {
     EXPECT_TRUE(fs_->read_file(std::string(kDir) + "/" + hint_file_name(id)).is_ok()) << id;
@@ -121,7 +122,7 @@ TEST_F(CompactionTest, OutOfRangeCompactionOptionsAreRefused) {
 TEST_F(CompactionTest, AutomaticCompactionOffNeverCompacts) {
   auto store = open(compaction_test_options(/*automatic=*/false));
   overwrite(*store, 100, 10);
-  store->wait_for_background_compaction();
+  StoreTestPeer(*store).wait_for_background_compaction();
   EXPECT_EQ(store->stats().compactions, 0u);
   EXPECT_TRUE(files_ending_with(*fs_, kDir, ".hint").empty());
 }
@@ -133,8 +134,8 @@ TEST_F(CompactionTest, SealedSegmentsGetHintFilesInTheBackground) {
   for (int k = 0; k < 200; ++k) {
     ASSERT_TRUE(store->set("k" + std::to_string(k), std::string(100, 'v')).is_ok());
   }
-  store->wait_for_background_compaction();
-  const std::vector<uint64_t> sealed = store->immutable_segment_ids();
+  StoreTestPeer(*store).wait_for_background_compaction();
+  const std::vector<uint64_t> sealed = StoreTestPeer(*store).immutable_segment_ids();
   ASSERT_GT(sealed.size(), 1u);
   EXPECT_EQ(files_ending_with(*fs_, kDir, ".hint").size(), sealed.size());
   EXPECT_EQ(store->stats().compactions, 0u);
@@ -173,7 +174,7 @@ TEST_F(CompactionTest, OverwriteHeavyWorkloadStaysUnderTheDiskBound) {
       }
       if (round > 0) worst_unsettled = std::max(worst_unsettled, folder_to_live());
     }
-    store->wait_for_background_compaction();
+    StoreTestPeer(*store).wait_for_background_compaction();
     const double settled = folder_to_live();
     worst_settled = std::max(worst_settled, settled);
     ASSERT_LE(settled, 1.5) << "round " << round;
@@ -219,7 +220,7 @@ TEST_F(CompactionTest, DeleteHeavyWorkloadStaysUnderTheDiskBound) {
         model.erase(key);
       }
     }
-    store->wait_for_background_compaction();
+    StoreTestPeer(*store).wait_for_background_compaction();
     const StoreStats stats = store->stats();
     const uint64_t tombstone_bytes_max = kKeys * encoded_record_bytes(7, 0);
     ASSERT_LE(stats.disk_bytes,

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "compaction/file_names.h"
 #include "engine/store_impl.h"
 #include "fs/file_system.h"
 #include "logkv/store.h"
 #include "tests/support/store_contents.h"
-#include "wal/segment_file_name.h"
+#include "tests/support/store_test_peer.h"
+#include "wal/file_names.h"
 
 namespace logkv::testing {
 
@@ -35,13 +35,13 @@ inline Options compaction_test_options(bool automatic = false) {
   return options;
 }
 
-// Opens a store and returns it as the engine type, whose compaction hooks tests use.
-inline std::unique_ptr<StoreImpl> open_impl(std::shared_ptr<FileSystem> fs, const std::string& dir,
-                                            const Options& options) {
+// Opens a store on `fs`; its compaction hooks are reached through StoreTestPeer.
+inline std::unique_ptr<Store> open_impl(std::shared_ptr<FileSystem> fs, const std::string& dir,
+                                        const Options& options) {
   Result<std::unique_ptr<Store>> store = open_store(std::move(fs), dir, options);
   EXPECT_TRUE(store.is_ok()) << store.status().to_string();
   if (!store.is_ok()) return nullptr;
-  return std::unique_ptr<StoreImpl>(static_cast<StoreImpl*>(std::move(store).value().release()));
+  return std::move(store).value();
 }
 
 // Names in `dir` that end with `suffix`, sorted.

@@ -13,6 +13,7 @@
 
 #include "tests/compaction/compaction_test_util.h"
 #include "tests/support/seed.h"
+#include "tests/support/store_test_peer.h"
 #include "tests/support/test_dir.h"
 
 namespace logkv {
@@ -103,10 +104,10 @@ TEST(ConcurrentCompactionTest, ReadersAndWritersAgreeWhileSegmentsAreCompacted) 
         status = store->compact();
       } else {
         std::vector<uint64_t> subset;
-        for (uint64_t id : store->immutable_segment_ids()) {
+        for (uint64_t id : StoreTestPeer(*store).immutable_segment_ids()) {
           if (random() % 2 == 0) subset.push_back(id);
         }
-        status = store->compact_segments(subset);
+        status = StoreTestPeer(*store).compact_segments(subset);
         // A segment listed a moment ago may have been compacted by the background thread.
         if (status.code() == StatusCode::kInvalidArgument) status = Status::ok();
       }
@@ -120,7 +121,7 @@ TEST(ConcurrentCompactionTest, ReadersAndWritersAgreeWhileSegmentsAreCompacted) 
 
   Model expected;
   for (const Model& model : models) expected.insert(model.begin(), model.end());
-  store->wait_for_background_compaction();
+  StoreTestPeer(*store).wait_for_background_compaction();
   const StoreStats stats = store->stats();
   EXPECT_GT(stats.compactions, 0u);
   EXPECT_EQ(stats.compaction_failures, 0u);

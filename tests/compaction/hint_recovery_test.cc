@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <string>
 
-#include "compaction/hint_io.h"
 #include "fs/mem_file_system.h"
 #include "tests/compaction/compaction_test_util.h"
+#include "tests/support/mem_power_loss.h"
+#include "tests/support/store_test_peer.h"
+#include "wal/hint_io.h"
 
 namespace logkv {
 namespace {
@@ -39,11 +41,11 @@ class HintRecoveryTest : public ::testing::Test {
       }
     }
     ASSERT_TRUE(store->compact().is_ok());
-    hinted_ = store->immutable_segment_ids();
+    hinted_ = StoreTestPeer(*store).immutable_segment_ids();
     ASSERT_GE(hinted_.size(), 2u);
   }
 
-  std::unique_ptr<StoreImpl> open() { return open_impl(fs_, kDir, compaction_test_options()); }
+  std::unique_ptr<Store> open() { return open_impl(fs_, kDir, compaction_test_options()); }
   std::string path(const std::string& name) const { return std::string(kDir) + "/" + name; }
 
   std::shared_ptr<MemFileSystem> fs_ = std::make_shared<MemFileSystem>();
@@ -141,7 +143,7 @@ TEST_F(HintRecoveryTest, OpenRemovesTemporaryFilesAndOrphanHints) {
     EXPECT_EQ(fs_->read_file(path(name)).status().code(), StatusCode::kNotFound) << name;
   }
   // The removal is durable: a power loss does not bring the files back.
-  fs_->simulate_power_loss(3, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(*fs_, 3, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(fs_->read_file(path(orphan)).status().code(), StatusCode::kNotFound);
 }
 

@@ -18,9 +18,6 @@ TEST(SegmentUsageTest, DeltasMoveLiveBytesAndNeverGoNegative) {
   EXPECT_EQ(table.find(1)->live_bytes, 0u);
   EXPECT_EQ(table.find(2)->live_bytes, 30u);
   EXPECT_FALSE(table.find(7).has_value()) << "deltas for unknown segments are ignored";
-  table.move_live(2, 1, 20);
-  EXPECT_EQ(table.find(1)->live_bytes, 20u);
-  EXPECT_EQ(table.find(2)->live_bytes, 10u);
 }
 
 TEST(SegmentUsageTest, AddActiveMakesTheNewSegmentActiveInTheSameSnapshot) {

@@ -12,6 +12,7 @@
 #include "tests/compaction/compaction_test_util.h"
 #include "tests/support/fault_file_system.h"
 #include "tests/support/seed.h"
+#include "tests/support/store_test_peer.h"
 
 namespace logkv {
 namespace {
@@ -25,12 +26,12 @@ constexpr char kDir[] = "/store";
 
 class TombstoneTest : public ::testing::Test {
  protected:
-  std::unique_ptr<StoreImpl> open() { return open_impl(fs_, kDir, compaction_test_options()); }
+  std::unique_ptr<Store> open() { return open_impl(fs_, kDir, compaction_test_options()); }
 
   // Fills segments with other keys until the active segment is a new one.
-  static void roll(StoreImpl& store) {
-    const size_t sealed = store.immutable_segment_ids().size();
-    for (int i = 0; store.immutable_segment_ids().size() == sealed; ++i) {
+  static void roll(Store& store) {
+    const size_t sealed = StoreTestPeer(store).immutable_segment_ids().size();
+    for (int i = 0; StoreTestPeer(store).immutable_segment_ids().size() == sealed; ++i) {
       ASSERT_TRUE(store.set("filler" + std::to_string(i), std::string(200, 'f')).is_ok());
       ASSERT_LT(i, 1000);
     }
@@ -63,14 +64,14 @@ TEST_F(TombstoneTest, TombstoneIsKeptWhileAnOlderValueSurvivesElsewhere) {
   auto store = open();
   ASSERT_TRUE(store->set("doomed", "old value").is_ok());
   roll(*store);
-  const uint64_t value_segment = store->immutable_segment_ids().front();
+  const uint64_t value_segment = StoreTestPeer(*store).immutable_segment_ids().front();
   ASSERT_TRUE(store->del("doomed").is_ok());
   roll(*store);
-  const uint64_t tombstone_segment = store->immutable_segment_ids().back();
+  const uint64_t tombstone_segment = StoreTestPeer(*store).immutable_segment_ids().back();
   ASSERT_NE(value_segment, tombstone_segment);
 
   const uint64_t only_the_tombstone[] = {tombstone_segment};
-  ASSERT_TRUE(store->compact_segments(only_the_tombstone).is_ok());
+  ASSERT_TRUE(StoreTestPeer(*store).compact_segments(only_the_tombstone).is_ok());
   EXPECT_EQ(store->get("doomed").value(), std::nullopt);
   store.reset();
   store = open();
@@ -79,7 +80,7 @@ TEST_F(TombstoneTest, TombstoneIsKeptWhileAnOlderValueSurvivesElsewhere) {
   // Once the old value's segment is compacted away, the tombstone has nothing left to hide and
   // the next compaction of its segment drops it: no trace of the key remains.
   const uint64_t only_the_value[] = {value_segment};
-  ASSERT_TRUE(store->compact_segments(only_the_value).is_ok());
+  ASSERT_TRUE(StoreTestPeer(*store).compact_segments(only_the_value).is_ok());
   ASSERT_TRUE(store->compact().is_ok());
   EXPECT_FALSE(any_record_of("doomed"));
   store.reset();
@@ -94,8 +95,8 @@ TEST_F(TombstoneTest, TombstoneSurvivesTheMergeWithItsValueAndGoesInTheNext) {
   roll(*store);
   ASSERT_TRUE(store->del("doomed").is_ok());
   roll(*store);
-  const std::vector<uint64_t> both = store->immutable_segment_ids();
-  ASSERT_TRUE(store->compact_segments(both).is_ok());
+  const std::vector<uint64_t> both = StoreTestPeer(*store).immutable_segment_ids();
+  ASSERT_TRUE(StoreTestPeer(*store).compact_segments(both).is_ok());
   EXPECT_TRUE(any_record_of("doomed")) << "the tombstone must outlive this merge";
   ASSERT_TRUE(store->compact().is_ok());
   EXPECT_FALSE(any_record_of("doomed"));
@@ -110,11 +111,11 @@ TEST_F(TombstoneTest, TombstoneBehindANewerValueIsDropped) {
   roll(*store);
   ASSERT_TRUE(store->del("k").is_ok());
   roll(*store);
-  const uint64_t tombstone_segment[] = {store->immutable_segment_ids().back()};
+  const uint64_t tombstone_segment[] = {StoreTestPeer(*store).immutable_segment_ids().back()};
   ASSERT_TRUE(store->set("k", "v2").is_ok());
   roll(*store);
   ASSERT_EQ(records_of("k", /*deletes_only=*/true), 1);
-  ASSERT_TRUE(store->compact_segments(tombstone_segment).is_ok());
+  ASSERT_TRUE(StoreTestPeer(*store).compact_segments(tombstone_segment).is_ok());
   EXPECT_EQ(records_of("k", /*deletes_only=*/true), 0);
   EXPECT_EQ(records_of("k"), 2) << "v1 and v2 remain";
   EXPECT_EQ(store->get("k").value(), "v2");
@@ -123,7 +124,7 @@ TEST_F(TombstoneTest, TombstoneBehindANewerValueIsDropped) {
 }
 
 // Rewrites every live key, so that every sealed segment so far holds nothing live.
-void rewrite_every_key(StoreImpl& store) {
+void rewrite_every_key(Store& store) {
   for (const std::string& key : store.keys().value()) {
     const std::optional<std::string> value = store.get(key).value();
     ASSERT_TRUE(value.has_value());
@@ -138,7 +139,7 @@ TEST_F(TombstoneTest, SegmentHoldingNothingNeededIsDeletedUnread) {
   auto store = open_impl(faults, kDir, compaction_test_options());
   ASSERT_TRUE(store->set("k", "v1").is_ok());
   roll(*store);
-  const uint64_t dead_segment = store->immutable_segment_ids().front();
+  const uint64_t dead_segment = StoreTestPeer(*store).immutable_segment_ids().front();
   ASSERT_NO_FATAL_FAILURE(rewrite_every_key(*store));
   roll(*store);
   const Model before = contents(*store);
@@ -149,7 +150,7 @@ TEST_F(TombstoneTest, SegmentHoldingNothingNeededIsDeletedUnread) {
     if (kind == testing::OperationKind::kRead && path == dead_path) ++reads_of_dead;
   });
   const uint64_t only_the_dead[] = {dead_segment};
-  ASSERT_TRUE(store->compact_segments(only_the_dead).is_ok());
+  ASSERT_TRUE(StoreTestPeer(*store).compact_segments(only_the_dead).is_ok());
   faults->set_hook({});
   EXPECT_EQ(reads_of_dead.load(), 0);
   EXPECT_FALSE(fs_->file_size(dead_path).is_ok()) << "the dead segment is deleted";
@@ -171,7 +172,7 @@ TEST_P(TombstoneOnlySegmentTest, TombstoneIsKeptWhenItIsAllItsSegmentHolds) {
   roll(*store);
   ASSERT_TRUE(store->del("doomed").is_ok());
   roll(*store);
-  const uint64_t tombstone_segment = store->immutable_segment_ids().back();
+  const uint64_t tombstone_segment = StoreTestPeer(*store).immutable_segment_ids().back();
   ASSERT_NO_FATAL_FAILURE(rewrite_every_key(*store));
   roll(*store);
   ASSERT_EQ(records_of("doomed"), 2) << "the old value and its tombstone are on disk";
@@ -181,7 +182,7 @@ TEST_P(TombstoneOnlySegmentTest, TombstoneIsKeptWhenItIsAllItsSegmentHolds) {
   }
 
   const uint64_t only_the_tombstone[] = {tombstone_segment};
-  ASSERT_TRUE(store->compact_segments(only_the_tombstone).is_ok());
+  ASSERT_TRUE(StoreTestPeer(*store).compact_segments(only_the_tombstone).is_ok());
   EXPECT_EQ(records_of("doomed", /*deletes_only=*/true), 1) << "the tombstone was dropped";
   store.reset();
   EXPECT_EQ(open()->get("doomed").value(), std::nullopt) << "the deleted key came back";
@@ -216,10 +217,10 @@ TEST_F(TombstoneTest, DeletedKeysStayDeletedAcrossPartialCompactionsAndReopens) 
     }
     if (action < 18) {
       std::vector<uint64_t> subset;
-      for (uint64_t id : store->immutable_segment_ids()) {
+      for (uint64_t id : StoreTestPeer(*store).immutable_segment_ids()) {
         if (random() % 2 == 0) subset.push_back(id);
       }
-      ASSERT_TRUE(store->compact_segments(subset).is_ok());
+      ASSERT_TRUE(StoreTestPeer(*store).compact_segments(subset).is_ok());
     } else if (action == 18) {
       ASSERT_TRUE(store->compact().is_ok());
     } else {

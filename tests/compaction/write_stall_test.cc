@@ -91,12 +91,12 @@ class WriteStallTest : public ::testing::Test {
   std::shared_ptr<MemFileSystem> mem_ = std::make_shared<MemFileSystem>();
   std::shared_ptr<FaultFileSystem> faults_ = std::make_shared<FaultFileSystem>(mem_);
   CompactionGate gate_;
-  std::unique_ptr<StoreImpl> store_;
+  std::unique_ptr<Store> store_;
 };
 
 TEST_F(WriteStallTest, WritersWaitForCompactionOnceTheDiskPassesTheStallRatio) {
   ASSERT_NO_FATAL_FAILURE(open_with_stall_ratio(2.0));
-  StoreImpl* store = store_.get();
+  Store* store = store_.get();
 
   std::atomic<int> written{0};
   std::thread writer([&] {

@@ -27,8 +27,8 @@
 #include "tests/crash/crash_env.h"
 #include "tests/crash/workload.h"
 #include "tests/support/seed.h"
+#include "wal/file_names.h"
 #include "wal/record_format.h"
-#include "wal/segment_file_name.h"
 #include "wal/segment_scanner.h"
 
 namespace logkv::crash {

@@ -18,6 +18,7 @@
 #include "tests/crash/recovery_check.h"
 #include "tests/crash/workload.h"
 #include "tests/support/fault_file_system.h"
+#include "tests/support/mem_power_loss.h"
 
 namespace logkv::crash {
 namespace {
@@ -227,7 +228,7 @@ std::string Sweep::judge(StepKind step, const Status& status) {
     acknowledged_["probe"] = "after a failed read";
   }
   store_.reset();
-  mem_->simulate_power_loss(seed_, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(*mem_, seed_, PowerLossMode::kDropUnsynced);
   Result<std::unique_ptr<Store>> reopened = open_store(mem_, kDir, sweep_options());
   if (!reopened.is_ok())
     return "the store does not open afterwards: " + reopened.status().to_string();

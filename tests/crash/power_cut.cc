@@ -68,7 +68,7 @@ PowerCut::PowerCut(std::shared_ptr<MemFileSystem> mem, std::shared_ptr<FaultFile
     if (++state->seen != state->crash_point) return;
     state->crashed = true;
     state->crashed_before = std::string(testing::operation_kind_name(kind)) + " '" + path + "'";
-    state->mem->simulate_power_loss(state->power_loss_seed, state->mode);
+    simulate_power_loss(*state->mem, state->power_loss_seed, state->mode);
     fail_this_operation(*faults);
   });
 }

@@ -23,6 +23,7 @@
 
 #include "fs/mem_file_system.h"
 #include "tests/support/fault_file_system.h"
+#include "tests/support/mem_power_loss.h"
 
 namespace logkv::crash {
 

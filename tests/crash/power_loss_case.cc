@@ -107,7 +107,7 @@ WorkloadRun run_workload(const PowerLossCase& test_case, const std::shared_ptr<M
   outcome->crashed = cut.crashed();
   outcome->crash_points = cut.crash_points_seen();
   outcome->crashed_before = cut.crashed_before();
-  if (!cut.crashed()) mem->simulate_power_loss(mix_seed(test_case.seed, 0), test_case.mode);
+  if (!cut.crashed()) simulate_power_loss(*mem, mix_seed(test_case.seed, 0), test_case.mode);
   return run;
 }
 
@@ -131,7 +131,7 @@ void crash_during_recovery(const PowerLossCase& test_case,
   outcome->recovery_crashed = cut.crashed();
   outcome->recovery_crash_points = cut.crash_points_seen();
   outcome->recovery_crashed_before = cut.crashed_before();
-  if (!cut.crashed()) mem->simulate_power_loss(mix_seed(test_case.seed, 1), test_case.mode);
+  if (!cut.crashed()) simulate_power_loss(*mem, mix_seed(test_case.seed, 1), test_case.mode);
 }
 
 // Opens the rebooted store cleanly and checks it; then checks that it takes writes and that

@@ -17,6 +17,7 @@
 #include "fs/mem_file_system.h"
 #include "logkv/options.h"
 #include "tests/crash/crash_env.h"
+#include "tests/support/mem_power_loss.h"
 
 namespace logkv::crash {
 

@@ -208,7 +208,7 @@ std::string run_concurrent_round(uint64_t round_seed, uint64_t crash_point, bool
     }
     *crashed = cut.crashed();
   }
-  if (!*crashed) mem->simulate_power_loss(mix_seed(round_seed, 2), mode);
+  if (!*crashed) simulate_power_loss(*mem, mix_seed(round_seed, 2), mode);
   Result<std::unique_ptr<Store>> reopened = open_store(mem, "/store", options);
   if (!reopened.is_ok()) return "the store does not open: " + reopened.status().to_string();
   const Result<Model> recovered = read_all(**reopened);

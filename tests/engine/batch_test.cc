@@ -14,8 +14,10 @@
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "tests/support/fault_file_system.h"
+#include "tests/support/mem_power_loss.h"
 #include "tests/support/seed.h"
 #include "tests/support/store_contents.h"
+#include "tests/support/store_test_peer.h"
 
 namespace logkv {
 namespace {
@@ -218,7 +220,7 @@ TEST_F(BatchTest, BatchIsAllOrNothingAfterRandomPowerLoss) {
       }
       faults->set_hook([&](OperationKind kind, const std::string&) {
         if (kind == OperationKind::kSync)
-          mem_->simulate_power_loss(seed + round, PowerLossMode::kRandom);
+          simulate_power_loss(*mem_, seed + round, PowerLossMode::kRandom);
       });
       WriteBatch batch;
       for (int i = 0; i < 20; ++i)
@@ -261,7 +263,7 @@ TEST_F(BatchTest, GroupCommitUnderSixteenThreadsLosesNothingAcknowledged) {
       std::atomic<int> syncs{0};
       faults->set_hook([&](OperationKind kind, const std::string&) {
         if (kind == OperationKind::kSync && ++syncs == crash_at) {
-          mem_->simulate_power_loss(seed + crash_at, PowerLossMode::kRandom);
+          simulate_power_loss(*mem_, seed + crash_at, PowerLossMode::kRandom);
         }
       });
       std::vector<std::thread> threads;
@@ -334,24 +336,23 @@ TEST_F(BatchTest, GroupCommitOfSetsBatchesAndIncrementsLosesNothingAcknowledged)
     {
       auto store = open(faults, options);
       ASSERT_NE(store, nullptr);
-      auto* impl = dynamic_cast<StoreImpl*>(store.get());
-      ASSERT_NE(impl, nullptr);
+      StoreTestPeer peer(*store);
       faults->set_hook([&](OperationKind kind, const std::string&) {
         if (kind != OperationKind::kSync) return;
         const int sync = ++syncs;
         if (sync == 1) {
           // Bounded, so that a writer that never queues fails the test instead of hanging it.
           const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-          while (impl->write_queue_depth() < kThreads) {
+          while (peer.write_queue_depth() < kThreads) {
             if (std::chrono::steady_clock::now() > deadline) {
-              ADD_FAILURE() << "only " << impl->write_queue_depth() << " of " << kThreads
+              ADD_FAILURE() << "only " << peer.write_queue_depth() << " of " << kThreads
                             << " writers queued behind the first commit within 30 s";
               break;
             }
             std::this_thread::yield();
           }
         }
-        if (sync == crash_at) mem_->simulate_power_loss(seed + crash_at, PowerLossMode::kRandom);
+        if (sync == crash_at) simulate_power_loss(*mem_, seed + crash_at, PowerLossMode::kRandom);
       });
       std::vector<std::thread> threads;
       for (int t = 0; t < kThreads; ++t) {

@@ -12,6 +12,7 @@
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "tests/support/fault_file_system.h"
+#include "tests/support/mem_power_loss.h"
 #include "tests/support/seed.h"
 #include "tests/support/store_contents.h"
 
@@ -166,7 +167,7 @@ TEST_F(MultiKeyTest, SetManyAndDeleteManyAreAllOrNothingAfterRandomPowerLoss) {
       }
       faults->set_hook([&](OperationKind kind, const std::string&) {
         if (kind == OperationKind::kSync) {
-          mem_->simulate_power_loss(seed + round, PowerLossMode::kRandom);
+          simulate_power_loss(*mem_, seed + round, PowerLossMode::kRandom);
         }
       });
       const std::vector<std::string_view> key_views(keys.begin(), keys.end());

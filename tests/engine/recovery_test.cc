@@ -14,15 +14,15 @@
 #include <thread>
 #include <vector>
 
-#include "compaction/file_names.h"
-#include "engine/key_directory.h"
-#include "engine/store_folder.h"
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
+#include "index/key_directory.h"
+#include "tests/support/mem_power_loss.h"
 #include "tests/support/seed.h"
 #include "tests/support/store_contents.h"
+#include "wal/file_names.h"
 #include "wal/record_format.h"
-#include "wal/segment_file_name.h"
+#include "wal/store_folder.h"
 
 namespace logkv {
 namespace {
@@ -63,8 +63,8 @@ TEST_F(RecoveryTest, AcknowledgedWritesSurvivePowerLoss) {
         model[key] = "v" + std::to_string(i);
       }
     }
-    EXPECT_EQ(fs_->unsynced_bytes(), 0u) << "kAlways must leave nothing unsynced";
-    fs_->simulate_power_loss(1, PowerLossMode::kDropUnsynced);
+    EXPECT_EQ(unsynced_bytes(*fs_), 0u) << "kAlways must leave nothing unsynced";
+    simulate_power_loss(*fs_, 1, PowerLossMode::kDropUnsynced);
   }
   auto store = open_ok();
   EXPECT_EQ(contents(*store), model);
@@ -221,7 +221,7 @@ TEST_F(RecoveryTest, RandomPowerLossRecoversAPrefixOfTheLog) {
           store = open_ok(options);
         }
       }
-      fs_->simulate_power_loss(random(), PowerLossMode::kRandom);
+      simulate_power_loss(*fs_, random(), PowerLossMode::kRandom);
     }
     auto store = open_ok(options);
     ASSERT_NE(store, nullptr);
@@ -252,11 +252,11 @@ TEST_F(RecoveryTest, IntervalModeSyncsInTheBackground) {
     EXPECT_EQ(store->get("k").value(), "v") << "visible before it is durable";
     // Wait (bounded) for the background sync; the write itself did not sync.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (fs_->unsynced_bytes() > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (unsynced_bytes(*fs_) > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::yield();
     }
-    ASSERT_EQ(fs_->unsynced_bytes(), 0u) << "no background sync within 20 s";
-    fs_->simulate_power_loss(5, PowerLossMode::kDropUnsynced);
+    ASSERT_EQ(unsynced_bytes(*fs_), 0u) << "no background sync within 20 s";
+    simulate_power_loss(*fs_, 5, PowerLossMode::kDropUnsynced);
   }
   EXPECT_EQ(contents(*open_ok(options)), (Model{{"k", "v"}}));
 }

@@ -16,8 +16,10 @@
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "tests/support/fault_file_system.h"
+#include "tests/support/mem_power_loss.h"
 #include "tests/support/seed.h"
 #include "tests/support/store_contents.h"
+#include "tests/support/store_test_peer.h"
 
 namespace logkv {
 namespace {
@@ -66,7 +68,7 @@ TEST_F(WriteFailureTest, FailedSyncFailsTheWriteAndStopsLaterWrites) {
   EXPECT_EQ(store->get("during").value(), std::nullopt) << "unacknowledged writes stay invisible";
 
   store.reset();
-  mem_->simulate_power_loss(7, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(*mem_, 7, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(contents(*reopen_clean()), (Model{{"before", "1"}}));
 }
 
@@ -75,8 +77,7 @@ TEST_F(WriteFailureTest, FailedSyncFailsTheWriteAndStopsLaterWrites) {
 TEST_F(WriteFailureTest, FailedSyncFailsEveryWriterOfTheGroup) {
   auto opened = open_faulty();
   ASSERT_NE(opened, nullptr);
-  auto* store = dynamic_cast<StoreImpl*>(opened.get());
-  ASSERT_NE(store, nullptr);
+  Store* store = opened.get();
   ASSERT_TRUE(store->set("present", "1").is_ok());
 
   // Hold the first leader in its append, so that the next two writers queue as one group.
@@ -100,9 +101,9 @@ TEST_F(WriteFailureTest, FailedSyncFailsEveryWriterOfTheGroup) {
   Status set_status;
   Status delete_status;
   std::thread writer([&] { set_status = store->set("second", "2"); });
-  while (store->write_queue_depth() < 2) std::this_thread::yield();
+  while (StoreTestPeer(*store).write_queue_depth() < 2) std::this_thread::yield();
   std::thread deleter([&] { delete_status = store->del("never-written"); });
-  while (store->write_queue_depth() < 3) std::this_thread::yield();
+  while (StoreTestPeer(*store).write_queue_depth() < 3) std::this_thread::yield();
   // The held leader's sync is the next one; the group behind it syncs second, and fails.
   faults_->fail_next(OperationKind::kSync, StatusCode::kIOError, "EIO", 2);
   {
@@ -161,7 +162,7 @@ TEST_F(WriteFailureTest, FailedSegmentRollStopsWritesAndLosesNothing) {
   ASSERT_EQ(status.code(), StatusCode::kIOError) << status.to_string();
   EXPECT_EQ(store->set("x", "y").code(), StatusCode::kWritesStopped);
   store.reset();
-  mem_->simulate_power_loss(3, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(*mem_, 3, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(contents(*reopen_clean(options)), model);
 }
 
@@ -184,7 +185,7 @@ TEST_F(WriteFailureTest, PowerLossAtEverySyncPoint) {
         if (kind != OperationKind::kSync && kind != OperationKind::kSyncDir) return;
         if (++sync_points == crash_at && !crashed) {
           crashed = true;
-          mem_->simulate_power_loss(seed + crash_at, mode);
+          simulate_power_loss(*mem_, seed + crash_at, mode);
         }
       });
       std::mt19937_64 random(seed);

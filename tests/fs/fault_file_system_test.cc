@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fs/mem_file_system.h"
+#include "tests/support/mem_power_loss.h"
 
 namespace logkv::testing {
 namespace {
@@ -148,7 +149,7 @@ TEST_F(FaultFileSystemTest, HookCanSimulatePowerLossBeforeTheThirdSync) {
   int syncs = 0;
   fault_.set_hook([&](OperationKind kind, const std::string&) {
     if (kind == OperationKind::kSync && ++syncs == 3) {
-      mem_->simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+      simulate_power_loss(*mem_, 0, PowerLossMode::kDropUnsynced);
     }
   });
   std::unique_ptr<WritableFile> file = create("/db/log");

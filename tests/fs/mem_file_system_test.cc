@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/fs/file_system_contract.h"
+#include "tests/support/mem_power_loss.h"
 #include "tests/support/seed.h"
 
 namespace logkv::testing {
@@ -60,10 +61,10 @@ class MemFileSystemTest : public ::testing::Test {
 
 TEST_F(MemFileSystemTest, UnsyncedAppendsAreLostOnPowerLoss) {
   create_durable("/db/log", "synced", "-unsynced");
-  EXPECT_EQ(fs_.unsynced_bytes(), 9u);
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  EXPECT_EQ(unsynced_bytes(fs_), 9u);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(content("/db/log"), "synced");
-  EXPECT_EQ(fs_.unsynced_bytes(), 0u);
+  EXPECT_EQ(unsynced_bytes(fs_), 0u);
 }
 
 TEST_F(MemFileSystemTest, SyncedAppendsSurvivePowerLoss) {
@@ -73,8 +74,8 @@ TEST_F(MemFileSystemTest, SyncedAppendsSurvivePowerLoss) {
   ASSERT_TRUE(file->sync().is_ok());
   ASSERT_TRUE(file->append("two").is_ok());
   ASSERT_TRUE(file->sync().is_ok());
-  EXPECT_EQ(fs_.unsynced_bytes(), 0u);
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  EXPECT_EQ(unsynced_bytes(fs_), 0u);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(content("/db/log"), "one,two");
 }
 
@@ -82,7 +83,7 @@ TEST_F(MemFileSystemTest, FileCreatedWithoutDirSyncVanishes) {
   std::unique_ptr<WritableFile> file = create("/db/new");
   ASSERT_TRUE(file->append("data").is_ok());
   ASSERT_TRUE(file->sync().is_ok());
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_FALSE(exists("/db/new"));
   Result<std::vector<std::string>> names = fs_.list_dir("/db");
   ASSERT_TRUE(names.is_ok());
@@ -93,7 +94,7 @@ TEST_F(MemFileSystemTest, RenameWithoutDirSyncIsUndone) {
   create_durable("/db/tmp", "new");
   create_durable("/db/current", "old");
   ASSERT_TRUE(fs_.rename("/db/tmp", "/db/current").is_ok());
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(content("/db/current"), "old");
   EXPECT_EQ(content("/db/tmp"), "new");
 }
@@ -103,7 +104,7 @@ TEST_F(MemFileSystemTest, RenameFollowedByDirSyncSurvives) {
   create_durable("/db/current", "old");
   ASSERT_TRUE(fs_.rename("/db/tmp", "/db/current").is_ok());
   ASSERT_TRUE(fs_.sync_dir("/db").is_ok());
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(content("/db/current"), "new");
   EXPECT_FALSE(exists("/db/tmp"));
 }
@@ -111,14 +112,14 @@ TEST_F(MemFileSystemTest, RenameFollowedByDirSyncSurvives) {
 TEST_F(MemFileSystemTest, RemoveWithoutDirSyncIsUndone) {
   create_durable("/db/old", "still here");
   ASSERT_TRUE(fs_.remove("/db/old").is_ok());
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(content("/db/old"), "still here");
 }
 
 TEST_F(MemFileSystemTest, TruncateIsDurableAtOnce) {
   create_durable("/db/log", "0123456789");
   ASSERT_TRUE(fs_.truncate("/db/log", 4).is_ok());
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(content("/db/log"), "0123");
 }
 
@@ -126,7 +127,7 @@ TEST_F(MemFileSystemTest, DirSyncDoesNotMakeFileDataDurable) {
   std::unique_ptr<WritableFile> file = create("/db/log");
   ASSERT_TRUE(file->append("unsynced").is_ok());
   ASSERT_TRUE(fs_.sync_dir("/db").is_ok());
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(content("/db/log"), "");
 }
 
@@ -135,7 +136,7 @@ TEST_F(MemFileSystemTest, HandlesOpenedBeforePowerLossAreDead) {
   std::unique_ptr<WritableFile> writer = create("/db/other");
   Result<std::unique_ptr<RandomAccessFile>> reader = fs_.open_random_access("/db/log");
   ASSERT_TRUE(reader.is_ok());
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
 
   const Status append = writer->append("x");
   EXPECT_EQ(append.code(), StatusCode::kIOError);
@@ -157,7 +158,7 @@ TEST_F(MemFileSystemTest, HandlesOpenedBeforePowerLossAreDead) {
 TEST_F(MemFileSystemTest, PowerLossReleasesLocksAndOldLockObjectsStayHarmless) {
   Result<std::unique_ptr<FileLock>> before = fs_.lock("/db/LOCK");
   ASSERT_TRUE(before.is_ok());
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   Result<std::unique_ptr<FileLock>> after = fs_.lock("/db/LOCK");
   ASSERT_TRUE(after.is_ok()) << after.status().to_string();
   before->reset();  // must not release the lock taken after the crash
@@ -169,8 +170,8 @@ TEST_F(MemFileSystemTest, PowerLossReleasesLocksAndOldLockObjectsStayHarmless) {
 
 TEST_F(MemFileSystemTest, WriteFileIsDurableAndReadFileSeesIt) {
   ASSERT_TRUE(fs_.write_file("/db/raw", std::string("\0\1\2", 3)).is_ok());
-  EXPECT_EQ(fs_.unsynced_bytes(), 0u);
-  fs_.simulate_power_loss(0, PowerLossMode::kDropUnsynced);
+  EXPECT_EQ(unsynced_bytes(fs_), 0u);
+  simulate_power_loss(fs_, 0, PowerLossMode::kDropUnsynced);
   EXPECT_EQ(content("/db/raw"), std::string("\0\1\2", 3));
   ASSERT_TRUE(fs_.write_file("/db/raw", "replaced").is_ok());
   EXPECT_EQ(content("/db/raw"), "replaced");
@@ -240,10 +241,10 @@ TEST(MemFileSystemRandomPowerLossTest, OutcomeIsDeterministicPerSeed) {
   MemFileSystem second;
   build_unsynced_history(first);
   build_unsynced_history(second);
-  first.simulate_power_loss(seed, PowerLossMode::kRandom);
-  second.simulate_power_loss(seed, PowerLossMode::kRandom);
+  simulate_power_loss(first, seed, PowerLossMode::kRandom);
+  simulate_power_loss(second, seed, PowerLossMode::kRandom);
   EXPECT_EQ(snapshot(first), snapshot(second));
-  EXPECT_EQ(first.unsynced_bytes(), 0u);
+  EXPECT_EQ(unsynced_bytes(first), 0u);
 }
 
 TEST(MemFileSystemRandomPowerLossTest, SyncedBytesSurviveAndUnsyncedOnesEndAtSectorBoundaries) {
@@ -261,7 +262,7 @@ TEST(MemFileSystemRandomPowerLossTest, SyncedBytesSurviveAndUnsyncedOnesEndAtSec
     ASSERT_TRUE(fs.sync_dir("/db").is_ok());
     ASSERT_TRUE((*file)->append(unsynced).is_ok());
 
-    fs.simulate_power_loss(seed + round, PowerLossMode::kRandom);
+    simulate_power_loss(fs, seed + round, PowerLossMode::kRandom);
     Result<std::string> after = fs.read_file("/db/log");
     ASSERT_TRUE(after.is_ok());
     SCOPED_TRACE("power-loss seed " + std::to_string(seed + round));
@@ -285,7 +286,7 @@ TEST(MemFileSystemRandomPowerLossTest, RenameIsKeptOrUndoneWhole) {
     ASSERT_TRUE(fs.write_file("/db/tmp", "new").is_ok());
     ASSERT_TRUE(fs.write_file("/db/current", "old").is_ok());
     ASSERT_TRUE(fs.rename("/db/tmp", "/db/current").is_ok());
-    fs.simulate_power_loss(seed + round, PowerLossMode::kRandom);
+    simulate_power_loss(fs, seed + round, PowerLossMode::kRandom);
     const std::map<std::string, std::string> files = snapshot(fs);
     SCOPED_TRACE("power-loss seed " + std::to_string(seed + round));
     if (files.size() == 1) {
@@ -312,7 +313,7 @@ TEST(MemFileSystemRandomPowerLossTest, UnsyncedCreationIsSometimesKeptSometimesL
     ASSERT_TRUE(file.is_ok());
     ASSERT_TRUE((*file)->append("x").is_ok());
     ASSERT_TRUE((*file)->sync().is_ok());
-    fs.simulate_power_loss(seed + round, PowerLossMode::kRandom);
+    simulate_power_loss(fs, seed + round, PowerLossMode::kRandom);
     if (fs.file_size("/db/new").is_ok()) {
       ++kept;
       EXPECT_EQ(*fs.read_file("/db/new"), "x");
@@ -332,7 +333,7 @@ TEST(MemFileSystemRandomPowerLossTest, SomeUnsyncedSectorsComeBackGarbled) {
     ASSERT_TRUE(file.is_ok());
     ASSERT_TRUE(fs.sync_dir("").is_ok());
     ASSERT_TRUE((*file)->append(written).is_ok());
-    fs.simulate_power_loss(seed + round, PowerLossMode::kRandom);
+    simulate_power_loss(fs, seed + round, PowerLossMode::kRandom);
     const std::string after = *fs.read_file("log");
     ASSERT_EQ(after.size() % kSectorBytes, 0u);
     for (size_t sector = 0; sector < after.size() / kSectorBytes; ++sector) {

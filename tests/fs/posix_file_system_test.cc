@@ -107,7 +107,7 @@ TEST_F(PosixFileSystemTest, ViewsReturnedBeforeTheMappingGrewStayValid) {
 
 TEST_F(PosixFileSystemTest, OpenMappedMapsAtLeastTheRequestedCapacity) {
   write("a", "x");
-  Result<std::unique_ptr<RandomAccessFile>> file = fs_.open_mapped(dir_.file("a"), 8 << 20);
+  Result<std::unique_ptr<RandomAccessFile>> file = PosixMappedFile::open(dir_.file("a"), 8 << 20);
   ASSERT_TRUE(file.is_ok());
   EXPECT_GE(dynamic_cast<const PosixMappedFile&>(**file).mapped_bytes(), 8u << 20);
 }

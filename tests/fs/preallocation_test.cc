@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "fs/posix_file_system.h"
+#include "fs/posix_mapped_file.h"
 #include "fs/posix_writable_file.h"
 #include "tests/fs/backend_util.h"
 #include "tests/fs/file_system_contract.h"
 #include "tests/support/test_dir.h"
-#include "wal/segment_file_name.h"
+#include "tests/wal/wal_test_util.h"
+#include "wal/file_names.h"
 #include "wal/segment_scanner.h"
 #include "wal/segment_writer.h"
 
@@ -126,7 +128,7 @@ TEST_P(PreallocationTest, ReadersAndFileSizeSeeOnlyTheContentWhileTheWriterIsOpe
   ASSERT_TRUE(file->append_and_sync("first record;").is_ok());
   Result<std::unique_ptr<RandomAccessFile>> reader = fs_->open_random_access(dir_.file("a"));
   ASSERT_TRUE(reader.is_ok());
-  Result<std::unique_ptr<RandomAccessFile>> mapped = fs_->open_mapped(dir_.file("a"), 1 << 20);
+  Result<std::unique_ptr<RandomAccessFile>> mapped = PosixMappedFile::open(dir_.file("a"), 1 << 20);
   ASSERT_TRUE(mapped.is_ok());
   ASSERT_TRUE(file->append_and_sync("second record").is_ok());
   const std::string content = "first record;second record";
@@ -221,7 +223,7 @@ TEST_P(PreallocationTest, CrashLeavesATornTailThatRecoveryCutsAndAppendResumesAt
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(reopened->size(), logical_end);
   SegmentWriter writer(std::move(reopened), kSegmentId, logical_end);
-  ASSERT_TRUE(writer.append(RecordType::kSet, kRecords + 1, "after", "recovery").is_ok());
+  ASSERT_TRUE(append_one(writer, RecordType::kSet, kRecords + 1, "after", "recovery").is_ok());
   ASSERT_TRUE(writer.sync().is_ok());
   ASSERT_TRUE(writer.close().is_ok());
   const std::string closed = file_text(dir_.file(name));

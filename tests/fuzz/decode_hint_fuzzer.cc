@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "compaction/hint_file.h"
+#include "base/endian_coding.h"
 #include "tests/fuzz/fuzz_target.h"
-#include "wal/endian_coding.h"
+#include "wal/hint_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

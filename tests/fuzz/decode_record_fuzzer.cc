@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/endian_coding.h"
 #include "tests/fuzz/fuzz_target.h"
-#include "wal/endian_coding.h"
 #include "wal/record.h"
 #include "wal/record_format.h"
 

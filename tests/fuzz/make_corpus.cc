@@ -14,13 +14,13 @@
 #include <memory>
 #include <string>
 
-#include "compaction/hint_file.h"
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
 #include "tests/fuzz/folder_input.h"
+#include "wal/file_names.h"
+#include "wal/hint_file.h"
 #include "wal/record.h"
 #include "wal/record_format.h"
-#include "wal/segment_file_name.h"
 
 namespace logkv::fuzz {
 namespace {

@@ -2,7 +2,7 @@
 //
 // Crash and error tests use it to make the n-th operation fail ("the 3rd sync returns EIO"), to
 // make an append write only part of its data, or to run a hook at a chosen point (for example a
-// MemFileSystem::simulate_power_loss() just before the 3rd sync).
+// simulate_power_loss() (tests/support/mem_power_loss.h) just before the 3rd sync).
 //
 // What counts as an operation: every FileSystem call, and every call on the files it opens
 // (WritableFile::append/sync/close, RandomAccessFile::read/size); WritableFile::size(), which

@@ -16,8 +16,8 @@
 #include "tests/support/test_dir.h"
 #include "tests/tools/cli_expectations.h"
 #include "tests/tools/process_runner.h"
+#include "wal/file_names.h"
 #include "wal/record_format.h"
-#include "wal/segment_file_name.h"
 
 namespace logkv::testing {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <string>
 
+#include "base/endian_coding.h"
 #include "tests/wal/wal_test_util.h"
-#include "wal/endian_coding.h"
 #include "wal/record_format.h"
 
 namespace logkv {

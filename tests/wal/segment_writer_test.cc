@@ -14,6 +14,7 @@
 namespace logkv {
 namespace {
 
+using testing::append_one;
 using testing::StringFileState;
 using testing::StringWritableFile;
 
@@ -43,9 +44,9 @@ TEST(SegmentWriterTest, WritesHeaderThenRecordsThatScanBack) {
   SegmentWriter& writer = *fixture.writer;
   ASSERT_TRUE(writer.write_header().is_ok());
   EXPECT_EQ(fixture.state->contents, encode_segment_header(kSegmentId));
-  const Result<uint64_t> first = writer.append(RecordType::kSet, 1, "apple", "red");
-  const Result<uint64_t> second = writer.append(RecordType::kDelete, 2, "pear", "");
-  const Result<uint64_t> third = writer.append(RecordType::kSet, 5, "", "");
+  const Result<uint64_t> first = append_one(writer, RecordType::kSet, 1, "apple", "red");
+  const Result<uint64_t> second = append_one(writer, RecordType::kDelete, 2, "pear", "");
+  const Result<uint64_t> third = append_one(writer, RecordType::kSet, 5, "", "");
   ASSERT_TRUE(first.is_ok() && second.is_ok() && third.is_ok());
   EXPECT_EQ(*first, kSegmentHeaderBytes);
   EXPECT_EQ(*second, kSegmentHeaderBytes + encoded_record_bytes(5, 3));
@@ -67,8 +68,9 @@ TEST(SegmentWriterTest, WritesHeaderThenRecordsThatScanBack) {
 TEST(SegmentWriterTest, EachRecordIsOneAppendCall) {
   WriterFixture fixture;
   ASSERT_TRUE(fixture.writer->write_header().is_ok());
-  ASSERT_TRUE(fixture.writer->append(RecordType::kSet, 1, "k", std::string(5000, 'v')).is_ok());
-  ASSERT_TRUE(fixture.writer->append(RecordType::kSet, 2, "k", "v").is_ok());
+  ASSERT_TRUE(
+      append_one(*fixture.writer, RecordType::kSet, 1, "k", std::string(5000, 'v')).is_ok());
+  ASSERT_TRUE(append_one(*fixture.writer, RecordType::kSet, 2, "k", "v").is_ok());
   EXPECT_EQ(fixture.state->appends, 3);
 }
 
@@ -77,16 +79,16 @@ TEST(SegmentWriterTest, SyncedOffsetTracksSyncs) {
   SegmentWriter& writer = *fixture.writer;
   ASSERT_TRUE(writer.write_header().is_ok());
   EXPECT_EQ(writer.synced_bytes(), 0u);
-  ASSERT_TRUE(writer.append(RecordType::kSet, 1, "a", "1").is_ok());
+  ASSERT_TRUE(append_one(writer, RecordType::kSet, 1, "a", "1").is_ok());
   ASSERT_TRUE(writer.sync().is_ok());
   const uint64_t after_first_sync = writer.size();
   EXPECT_EQ(writer.synced_bytes(), after_first_sync);
-  ASSERT_TRUE(writer.append(RecordType::kSet, 2, "b", "2").is_ok());
-  ASSERT_TRUE(writer.append(RecordType::kSet, 3, "c", "3").is_ok());
+  ASSERT_TRUE(append_one(writer, RecordType::kSet, 2, "b", "2").is_ok());
+  ASSERT_TRUE(append_one(writer, RecordType::kSet, 3, "c", "3").is_ok());
   EXPECT_EQ(writer.synced_bytes(), after_first_sync);
   ASSERT_TRUE(writer.sync().is_ok());
   const uint64_t after_second_sync = writer.size();
-  ASSERT_TRUE(writer.append(RecordType::kSet, 4, "d", "4").is_ok());
+  ASSERT_TRUE(append_one(writer, RecordType::kSet, 4, "d", "4").is_ok());
 
   SegmentScan result;
   const std::vector<ScannedRecord> records = scan_all(fixture.state->contents, &result);
@@ -101,14 +103,14 @@ TEST(SegmentWriterTest, SyncedOffsetTracksSyncs) {
 TEST(SegmentWriterTest, ReopenedSegmentContinuesAfterExistingBytes) {
   WriterFixture first;
   ASSERT_TRUE(first.writer->write_header().is_ok());
-  ASSERT_TRUE(first.writer->append(RecordType::kSet, 1, "a", "1").is_ok());
+  ASSERT_TRUE(append_one(*first.writer, RecordType::kSet, 1, "a", "1").is_ok());
   ASSERT_TRUE(first.writer->close().is_ok());
   const std::string existing = first.state->contents;
 
   WriterFixture reopened(existing.size(), existing);
   EXPECT_EQ(reopened.writer->size(), existing.size());
   EXPECT_EQ(reopened.writer->synced_bytes(), existing.size());
-  const Result<uint64_t> offset = reopened.writer->append(RecordType::kSet, 2, "b", "2");
+  const Result<uint64_t> offset = append_one(*reopened.writer, RecordType::kSet, 2, "b", "2");
   ASSERT_TRUE(offset.is_ok());
   EXPECT_EQ(*offset, existing.size());
 
@@ -130,7 +132,7 @@ TEST(SegmentWriterTest, HeaderIsRefusedOnANonEmptyFile) {
 
 TEST(SegmentWriterTest, AppendBeforeHeaderIsRefused) {
   WriterFixture fixture;
-  const Result<uint64_t> offset = fixture.writer->append(RecordType::kSet, 1, "k", "v");
+  const Result<uint64_t> offset = append_one(*fixture.writer, RecordType::kSet, 1, "k", "v");
   EXPECT_EQ(offset.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(offset.status().message().find("write_header"), std::string::npos);
   EXPECT_TRUE(fixture.state->contents.empty());
@@ -155,18 +157,18 @@ TEST(SegmentWriterTest, InvalidRecordsAreRefusedAndTheWriterStaysUsable) {
   for (const RefusedAppend& refused : cases) {
     WriterFixture fixture;
     ASSERT_TRUE(fixture.writer->write_header().is_ok());
-    ASSERT_TRUE(fixture.writer->append(RecordType::kSet, 1, "k", "v").is_ok());
+    ASSERT_TRUE(append_one(*fixture.writer, RecordType::kSet, 1, "k", "v").is_ok());
     const uint64_t size_before = fixture.writer->size();
     const Result<uint64_t> offset =
-        fixture.writer->append(refused.type, refused.sequence, std::string(refused.key_bytes, 'k'),
-                               std::string(refused.value_bytes, 'v'));
+        append_one(*fixture.writer, refused.type, refused.sequence,
+                   std::string(refused.key_bytes, 'k'), std::string(refused.value_bytes, 'v'));
     EXPECT_EQ(offset.status().code(), StatusCode::kInvalidArgument) << refused.name;
     EXPECT_NE(offset.status().message().find(refused.why), std::string::npos)
         << offset.status().to_string();
     EXPECT_NE(offset.status().message().find("0000000009.log"), std::string::npos);
     EXPECT_EQ(fixture.writer->size(), size_before) << refused.name;
     EXPECT_EQ(fixture.state->contents.size(), size_before) << refused.name;
-    EXPECT_TRUE(fixture.writer->append(RecordType::kSet, 7, "k", "v").is_ok()) << refused.name;
+    EXPECT_TRUE(append_one(*fixture.writer, RecordType::kSet, 7, "k", "v").is_ok()) << refused.name;
   }
 }
 
@@ -174,11 +176,12 @@ TEST(SegmentWriterTest, AppendThatWouldOutgrowTheSegmentLimitIsRefused) {
   // The file poses as one whose first bytes are already there, close to the u32 limit.
   const uint64_t existing = kSegmentBytesMax - encoded_record_bytes(1, 10);
   WriterFixture fixture(existing);
-  const Result<uint64_t> too_big = fixture.writer->append(RecordType::kSet, 1, "k", "12345678901");
+  const Result<uint64_t> too_big =
+      append_one(*fixture.writer, RecordType::kSet, 1, "k", "12345678901");
   EXPECT_EQ(too_big.status().code(), StatusCode::kLimitExceeded);
   EXPECT_NE(too_big.status().message().find("start a new segment"), std::string::npos);
   EXPECT_TRUE(fixture.state->contents.empty());
-  const Result<uint64_t> fits = fixture.writer->append(RecordType::kSet, 1, "k", "1234567890");
+  const Result<uint64_t> fits = append_one(*fixture.writer, RecordType::kSet, 1, "k", "1234567890");
   ASSERT_TRUE(fits.is_ok()) << fits.status().to_string();
   EXPECT_EQ(fixture.writer->size(), kSegmentBytesMax);
 }
@@ -187,7 +190,7 @@ void expect_every_call_fails(SegmentWriter& writer, StringFileState& state,
                              const std::string& first_failure) {
   const int appends_before = state.appends;
   const int syncs_before = state.syncs;
-  const Result<uint64_t> offset = writer.append(RecordType::kSet, 100, "k", "v");
+  const Result<uint64_t> offset = append_one(writer, RecordType::kSet, 100, "k", "v");
   EXPECT_EQ(offset.status().code(), StatusCode::kWritesStopped);
   EXPECT_NE(offset.status().message().find(first_failure), std::string::npos)
       << offset.status().to_string();
@@ -204,11 +207,11 @@ void expect_every_call_fails(SegmentWriter& writer, StringFileState& state,
 TEST(SegmentWriterTest, AfterAnAppendFailureEveryCallFails) {
   WriterFixture fixture;
   ASSERT_TRUE(fixture.writer->write_header().is_ok());
-  ASSERT_TRUE(fixture.writer->append(RecordType::kSet, 1, "a", "1").is_ok());
+  ASSERT_TRUE(append_one(*fixture.writer, RecordType::kSet, 1, "a", "1").is_ok());
   const uint64_t size_before = fixture.writer->size();
   fixture.state->fail_appends = true;
   fixture.state->partial_failed_append = true;
-  const Result<uint64_t> failed = fixture.writer->append(RecordType::kSet, 2, "b", "2");
+  const Result<uint64_t> failed = append_one(*fixture.writer, RecordType::kSet, 2, "b", "2");
   EXPECT_EQ(failed.status().code(), StatusCode::kIOError);
   EXPECT_NE(failed.status().message().find("0000000009.log"), std::string::npos);
   EXPECT_EQ(fixture.writer->size(), size_before);
@@ -227,7 +230,7 @@ TEST(SegmentWriterTest, AfterAHeaderFailureEveryCallFails) {
 TEST(SegmentWriterTest, AfterASyncFailureEveryCallFails) {
   WriterFixture fixture;
   ASSERT_TRUE(fixture.writer->write_header().is_ok());
-  ASSERT_TRUE(fixture.writer->append(RecordType::kSet, 1, "a", "1").is_ok());
+  ASSERT_TRUE(append_one(*fixture.writer, RecordType::kSet, 1, "a", "1").is_ok());
   fixture.state->fail_syncs = true;
   EXPECT_EQ(fixture.writer->sync().code(), StatusCode::kIOError);
   EXPECT_EQ(fixture.writer->synced_bytes(), 0u);
@@ -249,7 +252,7 @@ TEST(SegmentWriterTest, CallsAfterCloseFail) {
   ASSERT_TRUE(fixture.writer->write_header().is_ok());
   ASSERT_TRUE(fixture.writer->close().is_ok());
   EXPECT_TRUE(fixture.state->closed);
-  EXPECT_FALSE(fixture.writer->append(RecordType::kSet, 1, "k", "v").is_ok());
+  EXPECT_FALSE(append_one(*fixture.writer, RecordType::kSet, 1, "k", "v").is_ok());
   EXPECT_FALSE(fixture.writer->sync().is_ok());
   EXPECT_FALSE(fixture.writer->close().is_ok());
   EXPECT_EQ(fixture.state->appends, 1);

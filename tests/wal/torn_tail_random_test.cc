@@ -19,6 +19,7 @@
 namespace logkv {
 namespace {
 
+using testing::append_one;
 using testing::StringFileState;
 using testing::StringWritableFile;
 
@@ -67,7 +68,7 @@ WrittenSegment write_random_segment(std::mt19937_64& random) {
     const size_t value_max = std::bernoulli_distribution(0.1)(random) ? 3000 : 200;
     if (record.type == RecordType::kSet) record.value = random_bytes(random, value_max);
     const Result<uint64_t> offset =
-        writer.append(record.type, record.sequence, record.key, record.value);
+        append_one(writer, record.type, record.sequence, record.key, record.value);
     if (!offset.is_ok()) {
       ADD_FAILURE() << offset.status().to_string();
       break;

@@ -16,11 +16,12 @@
 #include <string_view>
 #include <utility>
 
+#include "base/endian_coding.h"
 #include "fs/file_system.h"
-#include "wal/endian_coding.h"
 #include "wal/record.h"
 #include "wal/record_format.h"
 #include "wal/segment_header.h"
+#include "wal/segment_writer.h"
 
 namespace logkv::testing {
 
@@ -102,6 +103,17 @@ class SegmentBuilder {
  private:
   std::string contents_;
 };
+
+// One record staged and committed without a sync, as a single append: what the store's group
+// commit does for a group of one.
+inline Result<uint64_t> append_one(SegmentWriter& writer, RecordType type, uint64_t sequence,
+                                   std::string_view key, std::string_view value) {
+  writer.discard_staged();
+  Result<uint64_t> offset = writer.stage(type, 0, sequence, key, value);
+  if (!offset.is_ok()) return offset.status();
+  LOGKV_RETURN_IF_ERROR(writer.commit(/*sync=*/false));
+  return offset;
+}
 
 inline void flip_bit(std::string* bytes, size_t offset, int bit = 0) {
   (*bytes)[offset] = static_cast<char>((*bytes)[offset] ^ (1 << bit));

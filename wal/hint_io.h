@@ -1,0 +1,56 @@
+// Reading and writing hint files (wal/hint_file.h) through the file-system seam; they are
+// published as wal/file_publishing.h describes.
+//
+// Thread-safety: the functions share no state; the FileSystem must be thread-safe (it is).
+#ifndef LOGKV_WAL_HINT_IO_H_
+#define LOGKV_WAL_HINT_IO_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "fs/file_system.h"
+#include "logkv/status.h"
+#include "wal/file_publishing.h"
+#include "wal/hint_file.h"
+
+namespace logkv {
+
+// A decoded hint file and the bytes its entries point into.
+struct LoadedHint {
+  FileBytes file;
+  DecodedHintFile hint;
+};
+
+// Reads and verifies the hint file of segment `segment_id` in `dir`, which must describe a
+// segment of exactly `segment_bytes` bytes. kNotFound when there is no hint file; kCorruption
+// (naming the file and the problem) when it is damaged or describes another length.
+Result<LoadedHint> load_hint_file(FileSystem& fs, const std::string& dir, uint64_t segment_id,
+                                  uint64_t segment_bytes);
+
+// The entry count that the header of segment `segment_id`'s hint file claims, read without
+// verifying the file (no checksum): only for sizing before load_hint_file(). Bounded by what the
+// file's length can hold, so a damaged header cannot claim more. kNotFound when there is no hint
+// file; kCorruption when it is shorter than a header.
+Result<uint64_t> read_hint_entry_count(FileSystem& fs, const std::string& dir, uint64_t segment_id);
+
+// Writes the hint file of segment `segment_id` under its temporary name, synced. The caller
+// renames it (publish_temp_file) and syncs the folder. Returns the bytes written.
+Result<uint64_t> write_temp_hint_file(FileSystem& fs, const std::string& dir, uint64_t segment_id,
+                                      uint64_t segment_bytes, std::span<const HintEntry> entries);
+
+// Writes, publishes and makes durable (folder synced) the hint file of segment `segment_id`,
+// replacing any older one. Returns the bytes written.
+Result<uint64_t> write_hint_file(FileSystem& fs, const std::string& dir, uint64_t segment_id,
+                                 uint64_t segment_bytes, std::span<const HintEntry> entries);
+
+// For checkers (tests today, a check command later): ok when segment `segment_id` of `dir` has a
+// hint file that is intact and describes the segment's current length; kNotFound when it has none;
+// kCorruption otherwise.
+Status verify_hint_file(FileSystem& fs, const std::string& dir, uint64_t segment_id);
+
+}  // namespace logkv
+
+#endif  // LOGKV_WAL_HINT_IO_H_
