@@ -22,6 +22,14 @@ std::string_view status_code_name(StatusCode code) {
       return "writes stopped";
     case StatusCode::kNotSupported:
       return "not supported";
+    case StatusCode::kStoreTableFull:
+      return "store table full";
+    case StatusCode::kNoSuchStore:
+      return "no such store";
+    case StatusCode::kAccessDenied:
+      return "access denied";
+    case StatusCode::kInvalidStore:
+      return "invalid store";
   }
   return "unknown";
 }

@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   g++ gcc meson ninja-build pkg-config python3
   libxxhash-dev liburing-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libtomlplusplus-dev
 )
 case "${1:-}" in
   --build) ;;

@@ -14,7 +14,7 @@ import shutil
 import sys
 
 # Internal folders in stack order: each may include itself and those before it.
-STACK = ["base", "fs", "wal", "index", "compaction", "engine"]
+STACK = ["base", "fs", "wal", "index", "compaction", "engine", "host"]
 
 # Public headers (include/logkv/) by the lowest layer that may include them. The C API's
 # logkv.h is for capi/ and above only.
@@ -26,6 +26,8 @@ PUBLIC_FROM = {
     "compare_and_swap.h": "engine",
     "key_page.h": "engine",
     "store.h": "engine",
+    "host.h": "host",
+    "sqlite_migration.h": "host",
 }
 
 # Layers above the engine see only include/logkv/ (every public header) and their own folder.

@@ -8,6 +8,9 @@ ExitCode exit_code_for(const Status& status) {
       return ExitCode::kSuccess;
     case StatusCode::kInvalidArgument:
     case StatusCode::kLimitExceeded:
+    // A label the config does not define, or one the tool was not given: the input was wrong.
+    case StatusCode::kNoSuchStore:
+    case StatusCode::kAccessDenied:
       return ExitCode::kRefusedInput;
     case StatusCode::kNotFound:
     case StatusCode::kCorruption:
@@ -15,6 +18,8 @@ ExitCode exit_code_for(const Status& status) {
     case StatusCode::kLocked:
     case StatusCode::kWritesStopped:
     case StatusCode::kNotSupported:
+    case StatusCode::kStoreTableFull:
+    case StatusCode::kInvalidStore:
       return ExitCode::kStoreError;
   }
   // A code added to StatusCode later is a store error until someone decides otherwise.

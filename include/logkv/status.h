@@ -40,6 +40,13 @@ enum class StatusCode : uint8_t {
   kWritesStopped,
   // The operation is not supported by this store or build.
   kNotSupported,
+  // Spin's host errors (logkv/host.h): the component's store table is full; the label is
+  // granted but no store is configured for it; the label is not granted to the component; the
+  // store handle is not open in this component.
+  kStoreTableFull,
+  kNoSuchStore,
+  kAccessDenied,
+  kInvalidStore,
 };
 
 // Returns a stable lower-case name for a code, e.g. "limit exceeded".
@@ -69,6 +76,18 @@ class [[nodiscard]] Status {
   }
   static Status not_supported(std::string message) {
     return {StatusCode::kNotSupported, std::move(message)};
+  }
+  static Status store_table_full(std::string message) {
+    return {StatusCode::kStoreTableFull, std::move(message)};
+  }
+  static Status no_such_store(std::string message) {
+    return {StatusCode::kNoSuchStore, std::move(message)};
+  }
+  static Status access_denied(std::string message) {
+    return {StatusCode::kAccessDenied, std::move(message)};
+  }
+  static Status invalid_store(std::string message) {
+    return {StatusCode::kInvalidStore, std::move(message)};
   }
 
   bool is_ok() const { return code_ == StatusCode::kOk; }

@@ -91,6 +91,11 @@ struct State {
         return Status::not_supported(std::move(message));
       case StatusCode::kOk:  // a fault that "succeeds" makes no sense; fail as I/O
       case StatusCode::kIOError:
+      // Host errors are not file-system errors; fail as I/O.
+      case StatusCode::kStoreTableFull:
+      case StatusCode::kNoSuchStore:
+      case StatusCode::kAccessDenied:
+      case StatusCode::kInvalidStore:
         break;
     }
     return Status::io_error(std::move(message));
