@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <span>
-#include <system_error>
-#include <thread>
 #include <unordered_map>
 
 #include "wal/file_names.h"
@@ -72,12 +70,10 @@ class NewestRecordWins {
     if (!inserted) it->second = std::max(it->second, sequence);
   }
 
-  // The entries of the hint file of segment `segment_id`, in file order, whose keys are in lane
-  // `lane` of `lanes` (KeyDirectory::shard_of(hash) % lanes == lane). Hashes a batch of keys and
-  // prefetches their slots before applying them: a million keys' slots do not fit in cache, and
-  // overlapping the misses is worth more than anything else here.
-  void apply_hint_entries(std::span<const HintEntry> entries, uint32_t segment_id, size_t lane,
-                          size_t lanes) {
+  // The entries of the hint file of segment `segment_id`, in file order. Hashes a batch of keys
+  // and prefetches their slots before applying them: a million keys' slots do not fit in cache,
+  // and overlapping the misses is worth more than anything else here.
+  void apply_hint_entries(std::span<const HintEntry> entries, uint32_t segment_id) {
     constexpr size_t kBatch = 16;
     std::array<uint64_t, kBatch> hashes;
     std::array<const HintEntry*, kBatch> batch;
@@ -86,7 +82,6 @@ class NewestRecordWins {
       size_t batched = 0;
       for (; next < entries.size() && batched < kBatch; ++next) {
         const uint64_t key_hash = KeyDirectory::hash_key(entries[next].key);
-        if (KeyDirectory::shard_of(key_hash) % lanes != lane) continue;
         keys_.prefetch_for_recovery(key_hash);
         hashes[batched] = key_hash;
         batch[batched++] = &entries[next];
@@ -130,89 +125,6 @@ class NewestRecordWins {
   uint64_t counter_segment_ = 0;
   uint64_t live_bytes_ = 0;
   uint64_t last_sequence_ = 0;
-};
-
-// A hint file that was read and verified, waiting to be applied with the others of its batch.
-struct PendingHint {
-  uint32_t segment_id = 0;
-  LoadedHint loaded;
-};
-
-// Splits the directory's shards into lanes (shard % lanes) with a NewestRecordWins each. Which
-// record wins is decided per key, and a key's records all go to its lane in segment order, so
-// the result does not depend on the number of lanes; but lanes share nothing (their shards,
-// deleted keys and byte counts are their own), so a large hint file is applied by one thread
-// per lane. Scanned records are routed to their lane on the calling thread.
-class LaneBuilders {
- public:
-  LaneBuilders(KeyDirectory& keys, const RecoveryOptions& options)
-      : parallel_entries_min_(options.parallel_entries_min) {
-    size_t lanes = options.threads;
-    if (lanes == 0) lanes = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
-    lanes = std::min(lanes, KeyDirectory::kShards);
-    for (size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<NewestRecordWins>(keys));
-  }
-
-  void apply_set(std::string_view key, const IndexEntry& entry) {
-    const uint64_t key_hash = KeyDirectory::hash_key(key);
-    lane_of(key_hash).apply_set(key, key_hash, entry);
-  }
-  void apply_delete(std::string_view key, uint64_t sequence) {
-    const uint64_t key_hash = KeyDirectory::hash_key(key);
-    lane_of(key_hash).apply_delete(key, key_hash, sequence);
-  }
-
-  // Applies verified hint files, in the order given (ascending segment ids), and returns when
-  // every entry is. Each lane walks all of them and hashes every key to find its own: cheaper
-  // than handing hashes between threads. One thread per lane for the whole batch, not per file,
-  // so that a thread that the scheduler holds back delays the batch once, not every file.
-  void apply_hints(std::span<const PendingHint> hints) {
-    const size_t lanes = lanes_.size();
-    size_t entries = 0;
-    for (const PendingHint& hint : hints) entries += hint.loaded.hint.entries.size();
-    const auto run_lane = [&](size_t lane) {
-      for (const PendingHint& hint : hints) {
-        lanes_[lane]->apply_hint_entries(hint.loaded.hint.entries, hint.segment_id, lane, lanes);
-      }
-    };
-    std::vector<std::thread> helpers;
-    if (lanes > 1 && entries >= parallel_entries_min_) {
-      helpers.reserve(lanes - 1);
-      try {
-        for (size_t lane = 1; lane < lanes; ++lane) helpers.emplace_back(run_lane, lane);
-      } catch (const std::system_error&) {
-        // No thread to be had: the lanes without one run here, one after another.
-      }
-    }
-    run_lane(0);
-    for (size_t lane = helpers.size() + 1; lane < lanes; ++lane) run_lane(lane);
-    for (std::thread& helper : helpers) helper.join();
-  }
-
-  uint64_t last_sequence() const {
-    uint64_t last = 0;
-    for (const auto& lane : lanes_) last = std::max(last, lane->last_sequence());
-    return last;
-  }
-  // Sums modulo 2^64, as each lane counts: the order of lanes does not change the result.
-  uint64_t live_bytes() const {
-    uint64_t bytes = 0;
-    for (const auto& lane : lanes_) bytes += lane->live_bytes();
-    return bytes;
-  }
-  uint64_t live_bytes_of(uint64_t segment_id) const {
-    uint64_t bytes = 0;
-    for (const auto& lane : lanes_) bytes += lane->live_bytes_of(segment_id);
-    return bytes;
-  }
-
- private:
-  NewestRecordWins& lane_of(uint64_t key_hash) {
-    return *lanes_[KeyDirectory::shard_of(key_hash) % lanes_.size()];
-  }
-
-  size_t parallel_entries_min_;
-  std::vector<std::unique_ptr<NewestRecordWins>> lanes_;
 };
 
 // Sizes the directory ahead of the records, so that it does not rehash ~20 times on its way to
@@ -260,10 +172,6 @@ Result<LoadedHint> load_hint(FileSystem& fs, const std::string& dir, uint64_t id
   return loaded;
 }
 
-// Hint files are applied in batches of consecutive segments: fewer thread starts than one per
-// file, and a bounded amount of decoded entries held at once (40 bytes each).
-constexpr size_t kPendingHintEntriesMax = size_t{1} << 18;
-
 // Whether open loads segment `index` of `listing` from its hint file (when the hint is intact).
 bool may_use_hint(const StoreFolderListing& listing, size_t index) {
   const uint64_t id = listing.segment_ids[index];
@@ -295,21 +203,13 @@ Result<DirectorySizer> make_sizer(FileSystem& fs, const std::string& dir,
 }
 
 Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
-                                      const StoreFolderListing& listing, KeyDirectory& keys,
-                                      const RecoveryOptions& options) {
+                                      const StoreFolderListing& listing, KeyDirectory& keys) {
   RecoveredLog log;
-  LaneBuilders builder(keys, options);
+  NewestRecordWins builder(keys);
   const std::vector<uint64_t>& segment_ids = listing.segment_ids;
   Result<DirectorySizer> sizer = make_sizer(fs, dir, listing, keys);
   if (!sizer.is_ok()) return sizer.status();
   std::unique_ptr<char[]> scratch;
-  std::vector<PendingHint> pending;
-  size_t pending_entries = 0;
-  const auto apply_pending = [&] {
-    builder.apply_hints(pending);
-    pending.clear();
-    pending_entries = 0;
-  };
   for (size_t i = 0; i < segment_ids.size(); ++i) {
     const uint64_t id = segment_ids[i];
     const bool is_newest = i + 1 == segment_ids.size();
@@ -332,9 +232,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
           if (entry.type == RecordType::kDelete) tombstone_bytes += entry.record_bytes;
         }
         ++log.hint_files_loaded;
-        pending_entries += loaded->hint.entries.size();
-        pending.push_back(PendingHint{static_cast<uint32_t>(id), std::move(loaded).value()});
-        if (pending_entries >= kPendingHintEntriesMax) apply_pending();
+        builder.apply_hint_entries(loaded->hint.entries, static_cast<uint32_t>(id));
       } else if (loaded.status().code() == StatusCode::kCorruption) {
         ++log.hint_files_rejected;
         log.hint_problems.push_back(loaded.status().message());
@@ -343,8 +241,6 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
       }
     }
     const bool from_hint = hint_bytes > 0;
-    // A scan must meet the directory as every older segment left it.
-    if (!from_hint) apply_pending();
 
     uint64_t kept_bytes = *file_bytes;
     if (!from_hint) {
@@ -372,11 +268,13 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
               return;
             }
             ++records;
+            const uint64_t key_hash = KeyDirectory::hash_key(record.key);
             if (record.type == RecordType::kSet) {
-              builder.apply_set(record.key, IndexEntry{static_cast<uint32_t>(id), scanned.offset,
-                                                       scanned.bytes, record.sequence});
+              builder.apply_set(record.key, key_hash,
+                                IndexEntry{static_cast<uint32_t>(id), scanned.offset, scanned.bytes,
+                                           record.sequence});
             } else {
-              builder.apply_delete(record.key, record.sequence);
+              builder.apply_delete(record.key, key_hash, record.sequence);
               tombstone_bytes += scanned.bytes;
             }
           });
@@ -408,7 +306,6 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
     log.segment_hint_bytes.push_back(hint_bytes);
     log.segment_tombstone_bytes.push_back(tombstone_bytes);
   }
-  apply_pending();
   log.last_sequence = builder.last_sequence();
   log.live_bytes = builder.live_bytes();
   for (const std::unique_ptr<Segment>& segment : log.segments) {
@@ -420,9 +317,8 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
 }  // namespace
 
 Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const StoreFolderListing& listing, KeyDirectory& keys,
-                                 const RecoveryOptions& options) {
-  Result<RecoveredLog> log = recover_segments(fs, dir, listing, keys, options);
+                                 const StoreFolderListing& listing, KeyDirectory& keys) {
+  Result<RecoveredLog> log = recover_segments(fs, dir, listing, keys);
   keys.finish_recovery();
   return log;
 }

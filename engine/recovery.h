@@ -38,18 +38,6 @@ struct RecoveredLog {
   std::vector<std::string> hint_problems;
 };
 
-struct RecoveryOptions {
-  // Threads that apply hint files, each to its own share of the key directory's shards (at
-  // most KeyDirectory::kShards; 0: one per core, at most 4). The directory built is the same for
-  // any number. One by default: on a shared 2-core machine (bench/open_bench, a fuzzer on the
-  // other core) two threads opened a million keys no faster and used 25% more CPU, since the
-  // second thread rarely has a core to itself.
-  size_t threads = 1;
-  // Batches of hint files with fewer entries in all are applied on the calling thread alone:
-  // starting threads would cost more than it saves.
-  size_t parallel_entries_min = 16384;
-};
-
 // Rebuilds `keys` from the segments of `listing` in `dir`. An immutable segment with an intact
 // hint file is loaded from it, without reading the segment's records; every other segment is
 // scanned. Per key, the record with the highest sequence number wins, deletes included, so the
@@ -63,12 +51,10 @@ struct RecoveryOptions {
 // problem recorded, and its segment scanned.
 //
 // `keys` must be empty and not yet shared with any other thread: it is filled through its
-// lock-free recovery path (KeyDirectory::put_for_recovery), by up to `options.threads` threads
-// that have all finished when this returns. On failure `keys` holds an arbitrary part of the
-// log and must be discarded.
+// lock-free recovery path (KeyDirectory::put_for_recovery). On failure `keys` holds an
+// arbitrary part of the log and must be discarded.
 Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const StoreFolderListing& listing, KeyDirectory& keys,
-                                 const RecoveryOptions& options = {});
+                                 const StoreFolderListing& listing, KeyDirectory& keys);
 
 // After a successful recovery: removes what a crash left that is not part of the store, durably
 // (temporary files of a compaction, hint files whose segment is gone) and the hint file of the

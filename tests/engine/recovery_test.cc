@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <random>
@@ -270,8 +269,8 @@ TEST_F(RecoveryTest, IntervalModeOutOfRangeIsRefused) {
   EXPECT_NE(store.status().message().find("sync_interval_ms"), std::string::npos);
 }
 
-// Recovery through the bulk path: pre-sizing and parallel hint application must build exactly
-// the directory that the serial path builds.
+// Recovery through the bulk path: a pre-sized directory filled from hint files and scans must
+// be exactly the directory that putting the same keys one by one builds.
 
 // Every key's entry, so that two directories compare whole.
 std::map<std::string, IndexEntry> directory_contents(const KeyDirectory& keys) {
@@ -282,12 +281,12 @@ std::map<std::string, IndexEntry> directory_contents(const KeyDirectory& keys) {
 
 class RecoveryPathTest : public RecoveryTest {
  protected:
-  // Recovers the (closed) store into `keys` with `options`; the folder is only read, since a
-  // clean close leaves no torn tail.
-  RecoveredLog recover(KeyDirectory& keys, const RecoveryOptions& options) {
+  // Recovers the (closed) store into `keys`; the folder is only read, since a clean close leaves
+  // no torn tail.
+  RecoveredLog recover(KeyDirectory& keys) {
     Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
     EXPECT_TRUE(listing.is_ok()) << listing.status().to_string();
-    Result<RecoveredLog> log = recover_log(*fs_, kDir, *listing, keys, options);
+    Result<RecoveredLog> log = recover_log(*fs_, kDir, *listing, keys);
     EXPECT_TRUE(log.is_ok()) << log.status().to_string();
     return log.is_ok() ? std::move(log).value() : RecoveredLog{};
   }
@@ -328,38 +327,6 @@ class RecoveryPathTest : public RecoveryTest {
   }
 };
 
-void expect_same_log(const RecoveredLog& serial, const RecoveredLog& other) {
-  EXPECT_EQ(other.last_sequence, serial.last_sequence);
-  EXPECT_EQ(other.live_bytes, serial.live_bytes);
-  EXPECT_EQ(other.segment_live_bytes, serial.segment_live_bytes);
-  EXPECT_EQ(other.segment_hint_bytes, serial.segment_hint_bytes);
-  EXPECT_EQ(other.hint_files_loaded, serial.hint_files_loaded);
-  EXPECT_EQ(other.newest_segment_id, serial.newest_segment_id);
-}
-
-TEST_F(RecoveryPathTest, ParallelHintApplicationBuildsTheSerialDirectory) {
-  const uint64_t seed = testing::test_seed();
-  const Model model = write_random_store(seed);
-  KeyDirectory serial_keys;
-  const RecoveredLog serial = recover(serial_keys, RecoveryOptions{.threads = 1});
-  ASSERT_GT(serial.hint_files_loaded, 0u) << "the workload must exercise hint files";
-  ASSERT_GT(serial.segments.size(), serial.hint_files_loaded) << "and scanned segments";
-  std::cout << "segments=" << serial.segments.size()
-            << " from_hint_files=" << serial.hint_files_loaded << "\n";
-  ASSERT_EQ(serial_keys.size(), model.size());
-  for (const auto& [key, value] : model) ASSERT_TRUE(serial_keys.find(key).has_value()) << key;
-
-  for (size_t threads : {2, 3, 16}) {
-    SCOPED_TRACE("threads " + std::to_string(threads));
-    KeyDirectory parallel_keys;
-    const RecoveredLog parallel =
-        recover(parallel_keys, RecoveryOptions{.threads = threads, .parallel_entries_min = 1});
-    expect_same_log(serial, parallel);
-    EXPECT_EQ(parallel_keys.size(), serial_keys.size());
-    EXPECT_EQ(directory_contents(parallel_keys), directory_contents(serial_keys));
-  }
-}
-
 TEST_F(RecoveryPathTest, ReopenedStoreHoldsTheWorkloadsContents) {
   const uint64_t seed = testing::test_seed();
   const Model model = write_random_store(seed);
@@ -375,7 +342,9 @@ TEST_F(RecoveryPathTest, PresizedDirectoryMatchesOneGrownByPuts) {
   const uint64_t seed = testing::test_seed();
   write_random_store(seed);
   KeyDirectory recovered;
-  recover(recovered, RecoveryOptions{.threads = 1});
+  const RecoveredLog log = recover(recovered);
+  ASSERT_GT(log.hint_files_loaded, 0u) << "the workload must exercise hint files";
+  ASSERT_GT(log.segments.size(), log.hint_files_loaded) << "and scanned segments";
   KeyDirectory grown;
   for (const auto& [key, entry] : directory_contents(recovered)) grown.put(key, entry);
   EXPECT_EQ(directory_contents(grown), directory_contents(recovered));
@@ -384,11 +353,11 @@ TEST_F(RecoveryPathTest, PresizedDirectoryMatchesOneGrownByPuts) {
   EXPECT_LE(recovered.memory_bytes(), grown.memory_bytes() + grown.memory_bytes() / 8);
 }
 
-TEST_F(RecoveryPathTest, DamagedHintIsScannedInTheParallelPathToo) {
+TEST_F(RecoveryPathTest, DamagedHintIsScannedIntoTheSameDirectory) {
   const uint64_t seed = testing::test_seed();
   write_random_store(seed);
   KeyDirectory intact_keys;
-  const RecoveredLog intact = recover(intact_keys, RecoveryOptions{.threads = 1});
+  const RecoveredLog intact = recover(intact_keys);
   ASSERT_GT(intact.hint_files_loaded, 0u);
   // Flip a byte in the middle of the first hint file: its checksum no longer matches.
   Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
@@ -400,7 +369,7 @@ TEST_F(RecoveryPathTest, DamagedHintIsScannedInTheParallelPathToo) {
   ASSERT_TRUE(fs_->write_file(hint_path, hint).is_ok());
 
   KeyDirectory keys;
-  const RecoveredLog log = recover(keys, RecoveryOptions{.threads = 2, .parallel_entries_min = 1});
+  const RecoveredLog log = recover(keys);
   EXPECT_EQ(log.hint_files_rejected, 1u);
   EXPECT_EQ(log.hint_files_loaded, intact.hint_files_loaded - 1);
   EXPECT_EQ(log.live_bytes, intact.live_bytes);
