@@ -28,6 +28,15 @@ Status LogAppender::open(uint64_t newest_id, uint64_t valid_bytes, uint64_t next
   Result<std::unique_ptr<WritableFile>> file =
       fs_.open_writable(active_segment_->path, OpenMode::kAppendExisting);
   if (!file.is_ok()) return file.status();
+  // Recovery read `valid_bytes` moments ago (and cut any tail to it). Another size now means
+  // another process changes the file behind the lock: refuse rather than append to it.
+  if ((*file)->size() != valid_bytes) {
+    return Status::corruption("segment '" + active_segment_->path + "' holds " +
+                              std::to_string((*file)->size()) + " bytes, but recovery found " +
+                              std::to_string(valid_bytes) +
+                              " a moment ago: another process is writing to the store folder; "
+                              "stop it, then open the store again");
+  }
   writer_ = std::make_unique<SegmentWriter>(std::move(*file), newest_id, valid_bytes);
   return writer_->sync();
 }

@@ -86,9 +86,10 @@ class FileSystem {
   virtual Status remove(const std::string& path) = 0;
   // Cuts the file to `size` bytes and makes the new size durable.
   virtual Status truncate(const std::string& path, uint64_t size) = 0;
-  // Takes an exclusive lock on `path` (created if missing), held until the FileLock is
-  // destroyed. Fails at once with kLocked, naming the holder's pid where it is known, if any
-  // other holder has it (another process, or another lock in this process).
+  // Takes an exclusive lock on `path` (created if missing) and its folder, held until the
+  // FileLock is destroyed. Fails at once with kLocked, naming the holder's pid where it is
+  // known, if any other holder has it (another process, or another lock in this process). The
+  // lock holds even when the file `path` is removed or replaced meanwhile.
   virtual Result<std::unique_ptr<FileLock>> lock(const std::string& path) = 0;
 
   // The I/O backend of the write path, for stats ("pwrite", "io_uring", "memory", ...).

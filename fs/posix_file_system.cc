@@ -48,15 +48,33 @@ std::string parent_dir(const std::string& path) {
   return path.substr(0, slash);
 }
 
+// Holds two flocks: on the lock file's folder, which is what excludes other holders (a folder
+// that holds a store cannot be unlinked and made anew under the holder, while a lock file can:
+// `rm LOCK` would let the next opener lock a fresh file), and on the lock file, which carries the
+// holder's pid for the next opener's message.
 class PosixFileLock final : public FileLock {
  public:
-  explicit PosixFileLock(UniqueFd fd) : fd_(std::move(fd)) {}
-  // Closing the descriptor would drop the lock too; unlocking first says so explicitly.
-  ~PosixFileLock() override { ::flock(fd_.get(), LOCK_UN); }
+  PosixFileLock(UniqueFd folder, UniqueFd file)
+      : folder_(std::move(folder)), file_(std::move(file)) {}
+  // Closing the descriptors would drop the locks too; unlocking first says so explicitly.
+  ~PosixFileLock() override {
+    ::flock(file_.get(), LOCK_UN);
+    ::flock(folder_.get(), LOCK_UN);
+  }
 
  private:
-  UniqueFd fd_;
+  UniqueFd folder_;
+  UniqueFd file_;
 };
+
+// flock(LOCK_EX | LOCK_NB), retried on EINTR: 0, or the errno.
+int try_lock(int fd) {
+  int result;
+  do {
+    result = ::flock(fd, LOCK_EX | LOCK_NB);
+  } while (result != 0 && errno == EINTR);
+  return result == 0 ? 0 : errno;
+}
 
 // The pid written by the lock's holder, or "an unknown process" when the holder has not written
 // it yet (it takes the lock first and writes its pid just after).
@@ -254,16 +272,18 @@ Status PosixFileSystem::truncate(const std::string& path, uint64_t size) {
 }
 
 Result<std::unique_ptr<FileLock>> PosixFileSystem::lock(const std::string& path) {
+  const std::string folder_path = parent_dir(path);
+  Result<UniqueFd> folder = open_fd(folder_path, O_RDONLY | O_DIRECTORY, "to lock it");
+  if (!folder.is_ok()) return folder.status();
   Result<UniqueFd> fd = open_fd(path, O_RDWR | O_CREAT, "as a lock file");
   if (!fd.is_ok()) return fd.status();
-  int result;
-  do {
-    result = ::flock(fd->get(), LOCK_EX | LOCK_NB);
-  } while (result != 0 && errno == EINTR);
-  if (result != 0) {
-    const int error_number = errno;
+  // The folder first: it decides. The file's lock is then free too, unless a process of an
+  // older logkv (which locked only the file) holds it.
+  for (int lock_fd : {folder->get(), fd->get()}) {
+    const int error_number = try_lock(lock_fd);
+    if (error_number == 0) continue;
     if (error_number != EWOULDBLOCK) return posix_error("cannot lock '" + path + "'", error_number);
-    return Status::locked("store folder '" + parent_dir(path) + "' is in use by " +
+    return Status::locked("store folder '" + folder_path + "' is in use by " +
                           read_lock_holder(fd->get()) + " (lock file '" + path +
                           "'); close the store there first");
   }
@@ -273,7 +293,8 @@ Result<std::unique_ptr<FileLock>> PosixFileSystem::lock(const std::string& path)
   if (::ftruncate(fd->get(), 0) == 0) {
     static_cast<void>(::pwrite(fd->get(), pid_line.data(), pid_line.size(), 0));
   }
-  return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(std::move(*fd)));
+  return std::unique_ptr<FileLock>(
+      std::make_unique<PosixFileLock>(std::move(*folder), std::move(*fd)));
 }
 
 }  // namespace logkv

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -63,6 +64,69 @@ TEST(LockTest, StoreHeldByAnotherProcessIsRefusedNamingItsPid) {
   ASSERT_TRUE(WIFEXITED(wait_status));
   ::close(ready[0]);
   EXPECT_TRUE(Store::open(dir.path()).is_ok()) << "a lock is released when its holder exits";
+}
+
+// The lock is held on the store folder, not only on the LOCK file: removing the file (by hand, or
+// a cleanup script) must not let a second writer in beside the holder.
+TEST(LockTest, RemovingTheLockFileDoesNotLetASecondWriterIn) {
+  testing::TestDir dir;
+  Result<std::unique_ptr<Store>> holder = Store::open(dir.path());
+  ASSERT_TRUE(holder.is_ok()) << holder.status().to_string();
+  ASSERT_TRUE((*holder)->set("k", "holder").is_ok());
+  ASSERT_TRUE(std::filesystem::remove(dir.file("LOCK")));
+
+  Result<std::unique_ptr<Store>> intruder = Store::open(dir.path());
+  ASSERT_FALSE(intruder.is_ok()) << "a second writer opened the store after LOCK was removed";
+  EXPECT_EQ(intruder.status().code(), StatusCode::kLocked) << intruder.status().to_string();
+
+  ASSERT_TRUE((*holder)->set("k2", "still the holder").is_ok());
+  ASSERT_TRUE((*holder)->close().is_ok());
+  Result<std::unique_ptr<Store>> reopened = Store::open(dir.path());
+  ASSERT_TRUE(reopened.is_ok()) << reopened.status().to_string();
+  EXPECT_EQ((*reopened)->get("k").value(), "holder");
+  EXPECT_EQ((*reopened)->get("k2").value(), "still the holder");
+}
+
+// The same with the holder in another process, as in the field: the intruder is refused.
+TEST(LockTest, RemovingTheLockFileOfAnotherProcessDoesNotLetAWriterIn) {
+  testing::TestDir dir;
+  int ready[2];
+  int release[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  ASSERT_EQ(::pipe(release), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(ready[0]);
+    ::close(release[1]);
+    Result<std::unique_ptr<Store>> store = Store::open(dir.path());
+    const char byte = store.is_ok() && (*store)->set("k", "child").is_ok() ? 'y' : 'n';
+    if (::write(ready[1], &byte, 1) != 1) ::_exit(3);
+    char ignored;
+    (void)::read(release[0], &ignored, 1);
+    ::_exit(store.is_ok() && (*store)->close().is_ok() ? 0 : 4);
+  }
+  ::close(ready[1]);
+  ::close(release[0]);
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  ASSERT_EQ(byte, 'y') << "child could not open the store";
+  ASSERT_TRUE(std::filesystem::remove(dir.file("LOCK")));
+
+  Result<std::unique_ptr<Store>> intruder = Store::open(dir.path());
+  EXPECT_FALSE(intruder.is_ok()) << "a second writer opened the store after LOCK was removed";
+  if (!intruder.is_ok()) EXPECT_EQ(intruder.status().code(), StatusCode::kLocked);
+  intruder = Status::locked("released");  // drop it, if it opened, before the holder goes on
+
+  ::close(release[1]);
+  int wait_status = 0;
+  ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status));
+  EXPECT_EQ(WEXITSTATUS(wait_status), 0);
+  ::close(ready[0]);
+  Result<std::unique_ptr<Store>> store = Store::open(dir.path());
+  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+  EXPECT_EQ((*store)->get("k").value(), "child");
 }
 
 TEST(LockTest, KilledHolderDoesNotBlock) {
