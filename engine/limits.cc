@@ -36,6 +36,11 @@ Status check_options(const Options& options) {
                                     std::to_string(options.sync_interval_ms) +
                                     "; it must be 1 to 60000 with SyncMode::kInterval");
   }
+  if (options.lock_wait_ms > kLockWaitMsMax) {
+    return Status::invalid_argument("Options::lock_wait_ms is " +
+                                    std::to_string(options.lock_wait_ms) + "; it must be 0 to " +
+                                    std::to_string(kLockWaitMsMax) + " (an hour)");
+  }
   if (options.segment_bytes_max < kSegmentBytesFloor ||
       options.segment_bytes_max > kSegmentBytesCeiling) {
     return Status::invalid_argument("Options::segment_bytes_max is " +

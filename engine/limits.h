@@ -18,6 +18,7 @@ inline constexpr size_t kKeyBytesCeiling = 65535;              // the record's u
 inline constexpr size_t kValueBytesCeiling = size_t{1} << 30;  // keeps records < 4 GiB
 inline constexpr uint64_t kSegmentBytesFloor = 4096;
 inline constexpr uint64_t kSegmentBytesCeiling = uint64_t{1} << 30;
+inline constexpr uint32_t kLockWaitMsMax = 3'600'000;
 
 // ok, or kInvalidArgument naming the option that is out of range.
 Status check_options(const Options& options);

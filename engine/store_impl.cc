@@ -1,5 +1,9 @@
 #include "engine/store_impl.h"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "engine/limits.h"
 #include "engine/recovery.h"
 #include "wal/file_names.h"
@@ -33,6 +37,28 @@ StoreImpl::StoreImpl(std::shared_ptr<FileSystem> fs, std::string dir, const Opti
 
 StoreImpl::~StoreImpl() { (void)close(); }
 
+Result<std::unique_ptr<FileLock>> StoreImpl::lock_store_folder() {
+  const std::string path = join_path(dir_, kLockFileName);
+  Result<std::unique_ptr<FileLock>> lock = fs_->lock(path);
+  if (lock.is_ok() || lock.status().code() != StatusCode::kLocked || options_.lock_wait_ms == 0) {
+    return lock;
+  }
+  // The file system offers no blocking lock with a timeout (flock would need a signal to stop
+  // waiting), so poll as SQLite's busy handler does: soon at first, then every 50 ms.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.lock_wait_ms);
+  auto pause = std::chrono::milliseconds(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        pause, deadline - std::chrono::steady_clock::now()));
+    lock = fs_->lock(path);
+    if (lock.is_ok() || lock.status().code() != StatusCode::kLocked) return lock;
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  return lock.status().with_context("still locked after waiting " +
+                                    std::to_string(options_.lock_wait_ms) + " ms");
+}
+
 Status StoreImpl::open() {
   if (options_.create_if_missing) {
     LOGKV_RETURN_IF_ERROR(fs_->create_dirs(dir_));
@@ -40,7 +66,7 @@ Status StoreImpl::open() {
     if (entries.status().code() != StatusCode::kNotFound) return entries.status();
     return Status::not_found("the store folder does not exist (create_if_missing is off)");
   }
-  Result<std::unique_ptr<FileLock>> lock = fs_->lock(join_path(dir_, kLockFileName));
+  Result<std::unique_ptr<FileLock>> lock = lock_store_folder();
   if (!lock.is_ok()) return lock.status();
   lock_ = std::move(*lock);
   CompactionEnvironment environment{fs_.get(), dir_, &keys_, &segments_, &usage_, this};

@@ -86,6 +86,8 @@ class StoreImpl final : public Store, private CompactionHost {
   size_t write_queue_depth() const { return write_queue_.depth(); }
 
   Status check_open() const;
+  // Takes the store folder's lock, waiting up to Options::lock_wait_ms for another holder.
+  Result<std::unique_ptr<FileLock>> lock_store_folder();
   // Queues `request` for group commit and waits until its group is committed.
   Status submit(WriteRequest& request);
   // The leader's work for one group: prepare, append, sync, publish. Sets every status.

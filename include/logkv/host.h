@@ -76,6 +76,9 @@ class RuntimeConfig {
 
   const std::vector<StoreConfig>& stores() const { return stores_; }
   const StoreConfig* find(std::string_view label) const;
+  // Adds the table of `store.label`, or replaces it (for a tool that takes a store's settings
+  // on its command line). The label must pass check_label; the caller checks.
+  void put(StoreConfig store);
 
  private:
   std::vector<StoreConfig> stores_;
@@ -88,6 +91,9 @@ struct HostOptions {
   std::string state_dir = ".spin";
   // Most handles one component instance may hold open at once.
   size_t store_table_capacity = 256;
+  // Options::lock_wait_ms of every on-disk store the host opens: how long an open waits for
+  // another process that holds the store.
+  uint32_t lock_wait_ms = 0;
 };
 
 // A handle in a component instance's store table. 0 is never issued.

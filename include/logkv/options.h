@@ -63,6 +63,10 @@ struct Options {
   uint64_t segment_bytes_max = 64ull << 20;
   // Create the store folder (and its parents) when it does not exist.
   bool create_if_missing = true;
+  // When another writer holds the store (another process, or another open in this one), wait up
+  // to this long for it to close before failing with kLocked, as SQLite's busy timeout does.
+  // 0 (the default): fail at once. At most 3,600,000 (an hour).
+  uint32_t lock_wait_ms = 0;
   // Keep everything in memory; the path is only a name. Nothing survives close().
   bool in_memory = false;
   // How the write path reaches the disk (ignored with in_memory). With kAuto, the environment

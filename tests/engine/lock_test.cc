@@ -4,15 +4,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
+#include "engine/store_impl.h"
+#include "fs/mem_file_system.h"
 #include "logkv/store.h"
+#include "tests/support/fault_file_system.h"
 #include "tests/support/test_dir.h"
 
 namespace logkv {
 namespace {
+
+using testing::FaultFileSystem;
+using testing::OperationKind;
 
 TEST(LockTest, SecondOpenInTheSameProcessIsRefused) {
   testing::TestDir dir;
@@ -127,6 +137,65 @@ TEST(LockTest, RemovingTheLockFileOfAnotherProcessDoesNotLetAWriterIn) {
   Result<std::unique_ptr<Store>> store = Store::open(dir.path());
   ASSERT_TRUE(store.is_ok()) << store.status().to_string();
   EXPECT_EQ((*store)->get("k").value(), "child");
+}
+
+// Options::lock_wait_ms: an open that finds the store held keeps trying and gets it once the
+// holder closes. The lock attempts are counted at the file-system seam, so the test knows the
+// waiting open has been refused at least twice (it is waiting) before the holder lets go.
+TEST(LockTest, WaitingOpenGetsTheStoreOnceTheHolderCloses) {
+  auto faults = std::make_shared<FaultFileSystem>(std::make_shared<MemFileSystem>());
+  std::mutex mutex;
+  std::condition_variable changed;
+  int lock_attempts = 0;
+  faults->set_hook([&](OperationKind kind, const std::string&) {
+    if (kind != OperationKind::kLock) return;
+    std::lock_guard guard(mutex);
+    ++lock_attempts;
+    changed.notify_all();
+  });
+  Result<std::unique_ptr<Store>> holder = open_store(faults, "/store", Options{});
+  ASSERT_TRUE(holder.is_ok()) << holder.status().to_string();
+  ASSERT_TRUE((*holder)->set("k", "v").is_ok());
+
+  Options waiting;
+  waiting.lock_wait_ms = 60'000;
+  Result<std::unique_ptr<Store>> second = Status::locked("not opened yet");
+  std::thread opener([&] { second = open_store(faults, "/store", waiting); });
+  bool retried = false;
+  {
+    std::unique_lock guard(mutex);
+    retried = changed.wait_for(guard, std::chrono::seconds(30), [&] { return lock_attempts >= 3; });
+  }
+  EXPECT_TRUE(retried) << "the waiting open did not retry within 30 s";
+  ASSERT_TRUE((*holder)->close().is_ok());
+  opener.join();
+  ASSERT_TRUE(second.is_ok()) << second.status().to_string();
+  EXPECT_EQ((*second)->get("k").value(), "v");
+}
+
+TEST(LockTest, WaitingOpenGivesUpWithTheHoldersMessage) {
+  testing::TestDir dir;
+  Result<std::unique_ptr<Store>> holder = Store::open(dir.path());
+  ASSERT_TRUE(holder.is_ok()) << holder.status().to_string();
+  Options waiting;
+  waiting.lock_wait_ms = 50;
+  Result<std::unique_ptr<Store>> second = Store::open(dir.path(), waiting);
+  ASSERT_FALSE(second.is_ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kLocked);
+  EXPECT_NE(second.status().message().find("still locked after waiting 50 ms"), std::string::npos)
+      << second.status().message();
+  EXPECT_NE(second.status().message().find(std::to_string(::getpid())), std::string::npos)
+      << "the holder is still named: " << second.status().message();
+}
+
+TEST(LockTest, LockWaitAboveAnHourIsRefused) {
+  testing::TestDir dir;
+  Options options;
+  options.lock_wait_ms = 3'600'001;
+  Result<std::unique_ptr<Store>> store = Store::open(dir.path(), options);
+  ASSERT_FALSE(store.is_ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(store.status().message().find("lock_wait_ms"), std::string::npos);
 }
 
 TEST(LockTest, KilledHolderDoesNotBlock) {
