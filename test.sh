@@ -174,7 +174,7 @@ if [[ $tier != fast ]]; then
   run_pass "$prefix-asan" $((timeout_multiplier * 4)) \
     -Db_sanitize=address,undefined -Dbench=false -- --no-suite bench
   run_pass "$prefix-tsan" $((timeout_multiplier * 4)) \
-    -Db_sanitize=thread -Dbench=false -- --suite engine --suite fs --suite index
+    -Db_sanitize=thread -Dbench=false -- --suite engine --suite fs --suite index --suite host
 fi
 pass_env=()
 if [[ $tier == extended ]] && command -v clang++ >/dev/null; then

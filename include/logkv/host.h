@@ -55,7 +55,9 @@ struct StoreConfig {
   // The store folder, with a relative `path` resolved against the config file's folder; empty
   // for an in-memory store (no `path` in the table).
   std::string path;
-  Options options;  // limits and sync mode from the table; everything else the defaults
+  // Limits and sync mode from the table; everything else the defaults. in_memory stays false
+  // here: the host sets it for a store without a path.
+  Options options;
 };
 
 // A parsed runtime config (TOML). Parsing reads nothing but the text and creates nothing.
@@ -89,14 +91,17 @@ struct HostOptions {
   // (<state_dir>/sqlite_key_value.db) is looked for. Empty: the default store is in memory and
   // nothing is migrated.
   std::string state_dir = ".spin";
-  // Most handles one component instance may hold open at once.
+  // Most handles one component instance may hold open at once: 1 to 65,536.
   size_t store_table_capacity = 256;
   // Options::lock_wait_ms of every on-disk store the host opens: how long an open waits for
   // another process that holds the store.
   uint32_t lock_wait_ms = 0;
 };
 
-// A handle in a component instance's store table. 0 is never issued.
+// A handle in a component instance's store table. 0 is never issued, and a value is issued at
+// most once in 2^32 opens of a host: a closed handle or one of another instance is kInvalidStore,
+// and no value, forged or guessed, reaches a store the instance did not open itself (docs/HOST.md,
+// "Store table and handles").
 using StoreHandle = uint32_t;
 
 class Host;
@@ -130,8 +135,9 @@ class Host {
   // options.
   static Result<std::unique_ptr<Host>> open(RuntimeConfig config, HostOptions options = {});
 
-  // The line Spin logs for the default store: `Storing default key-value data to "<path>"`
-  // (or `... to memory` for an in-memory one). The host prints nothing itself.
+  // The line Spin logs for the default store: `Storing default key-value data to "<path>"`, the
+  // store folder as the host got it, or `Storing default key-value data to memory` for an
+  // in-memory default store. The host prints nothing itself.
   virtual const std::string& default_store_message() const = 0;
   // One line per label migrated from Spin's SQLite database when the host opened.
   virtual const std::vector<std::string>& migration_messages() const = 0;
