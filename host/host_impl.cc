@@ -50,6 +50,7 @@ Result<std::unique_ptr<Host>> HostImpl::open(RuntimeConfig config, HostOptions o
   }
   std::vector<StoreConfig> stores = config.stores();
   if (config.find(kDefaultStoreLabel) == nullptr) stores.push_back(default_store(options));
+  for (StoreConfig& store : stores) store.options.lock_wait_ms = options.lock_wait_ms;
   // Migration from Spin's SQLite database (include/logkv/sqlite_migration.h) belongs here, once
   // the stores are known and before any component can open one.
   return std::unique_ptr<Host>(new HostImpl(stores, options));

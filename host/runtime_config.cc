@@ -296,4 +296,14 @@ const StoreConfig* RuntimeConfig::find(std::string_view label) const {
   return nullptr;
 }
 
+void RuntimeConfig::put(StoreConfig store) {
+  for (StoreConfig& existing : stores_) {
+    if (existing.label == store.label) {
+      existing = std::move(store);
+      return;
+    }
+  }
+  stores_.push_back(std::move(store));
+}
+
 }  // namespace logkv

@@ -9,7 +9,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "logkv/host.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
 #include "logkv/store.h"
@@ -26,9 +28,21 @@ struct CommandIo {
 };
 
 // Which store a command works on, and the limits it is opened with.
+//
+// With `path` set (--store, or $LOGKV_STORE) the command opens that folder directly, with
+// `limits`. Otherwise it goes through a Spin-style host (logkv/host.h), as an application would:
+// the runtime config `config_path` (none: only the default store), the state folder
+// `state_dir`, and the store of `label`, with the limits its config table sets; limit flags
+// given on the command line (`limits_given`) override those of that label.
 struct StoreSelection {
   std::string path;
   Limits limits;
+  bool limits_given = false;
+  std::string config_path;
+  std::string state_dir = ".spin";
+  std::string label = "default";
+  // How long to wait for another writer to close the store (--wait).
+  uint32_t lock_wait_ms = 0;
 };
 
 // Prints the one-line error every failure produces ("logkv: <what failed>: <status>", plus the
@@ -54,14 +68,37 @@ class OpenStore {
 
   Store& operator*() { return *store_; }
   Store* operator->() { return store_.get(); }
+  // The limits the store was opened with (the label's, through a host).
+  const Limits& limits() const { return limits_; }
 
   // The command's exit code after closing: `result` unless closing fails.
   ExitCode close(CommandIo& io, const StoreSelection& selection, ExitCode result);
 
  private:
-  explicit OpenStore(std::unique_ptr<Store> store) : store_(std::move(store)) {}
-  std::unique_ptr<Store> store_;
+  OpenStore() = default;
+  static Result<OpenStore> open_through_host(const StoreSelection& selection, IfMissing if_missing);
+
+  // Declared in this order so that the store goes first, then its handle table, then the host.
+  std::unique_ptr<Host> host_;
+  std::unique_ptr<ComponentStores> component_;
+  std::shared_ptr<Store> store_;
+  Limits limits_;
 };
+
+// The host a selection without --store goes through: its runtime config (with the limit flags
+// applied to the selected label) opened on its state folder. Errors in the config or label are
+// kInvalidArgument (the tool's "input refused", exit 3).
+Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection);
+
+// The limits the selected store is opened with: `limits` with --store, else its label's in the
+// host (which this opens, without opening the store).
+Result<Limits> selected_limits(const StoreSelection& selection);
+
+// --key-value KEY=VALUE: sets each pair, overwriting, before the command runs. As in Spin they
+// go to the default store (the `default` label of the host), or to the --store folder when one
+// is given. Splits at the first '='.
+ExitCode seed_key_values(const StoreSelection& selection, const std::vector<std::string>& pairs,
+                         CommandIo& io);
 
 }  // namespace logkv::tool
 

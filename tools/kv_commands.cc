@@ -45,7 +45,9 @@ ExitCode run_set(const StoreSelection& selection, std::string_view key,
   std::string from_stdin;
   if (!value.has_value()) {
     // Read before opening, so the store's lock is not held while a slow pipe fills.
-    Result<std::string> read = read_bounded_value(io.in, selection.limits.value_bytes_max);
+    Result<Limits> limits = selected_limits(selection);
+    if (!limits.is_ok()) return report(io, describe("set", key), limits.status());
+    Result<std::string> read = read_bounded_value(io.in, limits->value_bytes_max);
     if (!read.is_ok()) return report(io, describe("set", key), read.status());
     from_stdin = std::move(read).value();
   }

@@ -15,14 +15,13 @@
 
 namespace {
 
-// Where Spin keeps its state (.spin) holds the embedded default store, so that the tool, the
+// $LOGKV_STORE names a store folder as --store does; without either, the tool goes through a
+// Spin-style host whose default store is <state dir>/logkv/default, so that the tool, the
 // examples and a Spin-style host all find the same data without configuration.
-constexpr const char* kDefaultStorePath = ".spin/logkv/default";
-
-std::string default_store_path() {
+std::string store_path_from_environment() {
   const char* from_env = std::getenv("LOGKV_STORE");
   if (from_env != nullptr && *from_env != '\0') return from_env;
-  return kDefaultStorePath;
+  return {};
 }
 
 // CLI11's own numeric checks let "-1" and numbers beyond 2^64 wrap around for unsigned options
@@ -60,18 +59,38 @@ int main(int argc, char** argv) {
 
   logkv::tool::StoreSelection selection;
   app.add_option("--store", selection.path,
-                 "The store's folder. Default: $LOGKV_STORE, else .spin/logkv/default");
-  app.add_option("--key-bytes-max", selection.limits.key_bytes_max,
-                 "Longest key accepted, in bytes")
-      ->check(kPositiveWholeNumber)
+                 "A store's folder, opened directly. Default: $LOGKV_STORE, else the store of "
+                 "--label in the host of --config and --state-dir");
+  app.add_option("--config", selection.config_path,
+                 "A Spin runtime config (TOML) naming the stores (docs/HOST.md)");
+  app.add_option("--state-dir", selection.state_dir,
+                 "The host's state folder; the default store is STATE_DIR/logkv/default. "
+                 "Empty: the default store is in memory")
       ->capture_default_str();
-  app.add_option("--value-bytes-max", selection.limits.value_bytes_max,
-                 "Largest value accepted, in bytes")
-      ->check(kPositiveWholeNumber)
+  app.add_option("--label", selection.label, "The store's label in the host")
       ->capture_default_str();
-  app.add_option("--keys-max", selection.limits.keys_max, "Most keys the store may hold")
-      ->check(kPositiveWholeNumber)
+  double wait_seconds = 5;
+  app.add_option("--wait", wait_seconds,
+                 "Seconds to wait for another process that holds the store (0: fail at once)")
+      ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
+  std::vector<std::string> seeds;
+  app.add_option("--key-value", seeds,
+                 "KEY=VALUE to set in the default store (or --store) before the command runs; "
+                 "repeatable");
+  CLI::Option* key_bytes_max = app.add_option("--key-bytes-max", selection.limits.key_bytes_max,
+                                              "Longest key accepted, in bytes")
+                                   ->check(kPositiveWholeNumber)
+                                   ->capture_default_str();
+  CLI::Option* value_bytes_max =
+      app.add_option("--value-bytes-max", selection.limits.value_bytes_max,
+                     "Largest value accepted, in bytes")
+          ->check(kPositiveWholeNumber)
+          ->capture_default_str();
+  CLI::Option* keys_max =
+      app.add_option("--keys-max", selection.limits.keys_max, "Most keys the store may hold")
+          ->check(kPositiveWholeNumber)
+          ->capture_default_str();
 
   std::string key;
   std::string value;
@@ -133,8 +152,15 @@ int main(int argc, char** argv) {
     return to_int(ExitCode::kUsage);
   }
 
-  if (selection.path.empty()) selection.path = default_store_path();
+  if (selection.path.empty()) selection.path = store_path_from_environment();
+  selection.lock_wait_ms = static_cast<uint32_t>(wait_seconds * 1000);
+  selection.limits_given =
+      key_bytes_max->count() > 0 || value_bytes_max->count() > 0 || keys_max->count() > 0;
   logkv::tool::CommandIo io{std::cin, std::cout, std::cerr};
+  if (const ExitCode seeded = logkv::tool::seed_key_values(selection, seeds, io);
+      seeded != ExitCode::kSuccess) {
+    return to_int(seeded);
+  }
 
   ExitCode result = ExitCode::kUsage;
   if (set->parsed()) {
