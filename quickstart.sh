@@ -55,4 +55,23 @@ echo
 step "logkv exists app-data: prints true and exits 0 because the key is stored"
 show "$logkv" exists app-data
 
-step "Done. Try: $logkv --help, and see docs/TOOL.md"
+step "Named stores: a Spin runtime config with two labels (docs/HOST.md)"
+demo_config=.spin/runtime-config.toml
+rm -rf .spin/stores
+cat > "$demo_config" <<'TOML'
+[key_value_store.sessions]
+type = "spin"
+path = "stores/sessions"
+
+[key_value_store.cache]
+type = "spin"
+path = "stores/cache"
+max_value_bytes = 4096
+TOML
+cat "$demo_config"
+show "$logkv" --config "$demo_config" --label sessions set user-42 '{"cart":3}'
+show "$logkv" --config "$demo_config" --label cache set greeting hello
+show "$logkv" --config "$demo_config" --label sessions keys
+show ls .spin/stores
+
+step "Done. Try: $logkv --help, and see docs/TOOL.md and docs/HOST.md"
