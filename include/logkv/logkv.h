@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "logkv/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -74,11 +76,11 @@ typedef struct logkv_store logkv_store;
 
 /* Fills *options with the defaults of logkv::Options. NULL is a no-op.
  * Thread-safe; touches no store and cannot fail. */
-void logkv_options_init(logkv_options* options);
+LOGKV_EXPORT void logkv_options_init(logkv_options* options);
 
 /* A stable lower-case name for `status`, e.g. "limit exceeded"; "unknown" for a value that is
  * not a logkv_status. The string is static: do not free it. Thread-safe; cannot fail. */
-const char* logkv_status_name(logkv_status status);
+LOGKV_EXPORT const char* logkv_status_name(logkv_status status);
 
 /* Opens (and with create_if_missing creates) the store in folder `path` (NUL-terminated),
  * recovering it from its log. `options` may be NULL for the defaults. On LOGKV_OK, *store_out
@@ -88,33 +90,34 @@ const char* logkv_status_name(logkv_status status);
  * unchanged, nothing stored is modified, and the lock is not held: LOGKV_LOCKED (another
  * opener, named in the message), LOGKV_NOT_FOUND (missing folder without create_if_missing),
  * LOGKV_CORRUPTION (damaged log, file and offset in the message), LOGKV_INVALID_ARGUMENT. */
-logkv_status logkv_open(const char* path, const logkv_options* options, logkv_store** store_out,
-                        char** errmsg);
+LOGKV_EXPORT logkv_status logkv_open(const char* path, const logkv_options* options,
+                                     logkv_store** store_out, char** errmsg);
 
 /* Looks up `key`. On LOGKV_OK: if the key is stored, *value_out is a malloc'ed copy of its value
  * (non-NULL even for an empty value) and *value_len_out its length; if it is not stored,
  * *value_out is NULL and *value_len_out is 0. Free the value with logkv_free.
  * Thread-safe; sees every write that returned LOGKV_OK before it started. Reads only: on
  * failure (bad key, I/O error, LOGKV_OUT_OF_MEMORY) the outputs are unchanged. */
-logkv_status logkv_get(logkv_store* store, const char* key, size_t key_len, char** value_out,
-                       size_t* value_len_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_get(logkv_store* store, const char* key, size_t key_len,
+                                    char** value_out, size_t* value_len_out, char** errmsg);
 
 /* Stores `value` under `key`, replacing any older value.
  * Thread-safe; concurrent writers are serialised. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS.
  * On failure nothing is written: LOGKV_INVALID_ARGUMENT (key not UTF-8), LOGKV_LIMIT_EXCEEDED
  * (key or value too long, or a new key in a full store; the message names the limit), or
  * LOGKV_IO_ERROR / LOGKV_WRITES_STOPPED (reopen the store to recover). */
-logkv_status logkv_set(logkv_store* store, const char* key, size_t key_len, const char* value,
-                       size_t value_len, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_set(logkv_store* store, const char* key, size_t key_len,
+                                    const char* value, size_t value_len, char** errmsg);
 
 /* Removes `key`; LOGKV_OK also when the key was not stored (then nothing is written).
  * Thread-safe. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS. On failure the key is unchanged. */
-logkv_status logkv_delete(logkv_store* store, const char* key, size_t key_len, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_delete(logkv_store* store, const char* key, size_t key_len,
+                                       char** errmsg);
 
 /* Sets *exists_out to 1 when `key` is stored, else 0, from the in-memory index: the value is
  * never read. Thread-safe; reads only. On failure *exists_out is unchanged. */
-logkv_status logkv_exists(logkv_store* store, const char* key, size_t key_len, int* exists_out,
-                          char** errmsg);
+LOGKV_EXPORT logkv_status logkv_exists(logkv_store* store, const char* key, size_t key_len,
+                                       int* exists_out, char** errmsg);
 
 /* Lists every stored key, in no particular order. On LOGKV_OK, *keys_out is a malloc'ed array of
  * *count_out malloc'ed keys, each NUL-terminated for convenience; when key_lens_out is not NULL,
@@ -122,8 +125,8 @@ logkv_status logkv_exists(logkv_store* store, const char* key, size_t key_len, i
  * keys, the arrays are NULL and *count_out is 0. Release everything with logkv_free_keys.
  * Thread-safe; reads only. On failure (including LOGKV_OUT_OF_MEMORY part way) nothing is
  * returned and nothing is left allocated. */
-logkv_status logkv_keys(logkv_store* store, char*** keys_out, size_t** key_lens_out,
-                        size_t* count_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_keys(logkv_store* store, char*** keys_out, size_t** key_lens_out,
+                                     size_t* count_out, char** errmsg);
 
 /* ---- Several keys at once ----
  * The key arrays below are `count` pointers with `count` lengths (keys[i] has key_lens[i] bytes);
@@ -138,23 +141,23 @@ logkv_status logkv_keys(logkv_store* store, char*** keys_out, size_t** key_lens_
  * with logkv_free_values(values, value_lens, count).
  * Thread-safety: each key is read like logkv_get, on its own. Reads only: on failure (a bad key,
  * named in the message; the result cap; LOGKV_OUT_OF_MEMORY) nothing is returned. */
-logkv_status logkv_get_many(logkv_store* store, const char* const* keys, const size_t* key_lens,
-                            size_t count, char*** values_out, size_t** value_lens_out,
-                            char** errmsg);
+LOGKV_EXPORT logkv_status logkv_get_many(logkv_store* store, const char* const* keys,
+                                         const size_t* key_lens, size_t count, char*** values_out,
+                                         size_t** value_lens_out, char** errmsg);
 
 /* Stores values[i] (value_lens[i] bytes) under keys[i] for every i, as one atomic batch: after
  * any crash all pairs are stored or none. A key given twice keeps its last value.
  * Thread-safety: as logkv_set. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS. On failure nothing is
  * written; a refusal names the offending key. */
-logkv_status logkv_set_many(logkv_store* store, const char* const* keys, const size_t* key_lens,
-                            const char* const* values, const size_t* value_lens, size_t count,
-                            char** errmsg);
+LOGKV_EXPORT logkv_status logkv_set_many(logkv_store* store, const char* const* keys,
+                                         const size_t* key_lens, const char* const* values,
+                                         const size_t* value_lens, size_t count, char** errmsg);
 
 /* Removes every key as one atomic batch; keys that are not stored are skipped.
  * Thread-safety: as logkv_delete. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS. On failure nothing
  * is removed. */
-logkv_status logkv_delete_many(logkv_store* store, const char* const* keys, const size_t* key_lens,
-                               size_t count, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_delete_many(logkv_store* store, const char* const* keys,
+                                            const size_t* key_lens, size_t count, char** errmsg);
 
 /* ---- Counters ---- */
 
@@ -164,8 +167,8 @@ logkv_status logkv_delete_many(logkv_store* store, const char* const* keys, cons
  * LOGKV_SYNC_ALWAYS. On failure nothing is written and *value_out is unchanged:
  * LOGKV_INVALID_ARGUMENT when the stored value is not 8 bytes or the sum overflows int64_t,
  * LOGKV_LIMIT_EXCEEDED for a new key in a full store. */
-logkv_status logkv_increment(logkv_store* store, const char* key, size_t key_len, int64_t delta,
-                             int64_t* value_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_increment(logkv_store* store, const char* key, size_t key_len,
+                                          int64_t delta, int64_t* value_out, char** errmsg);
 
 /* ---- Compare-and-swap ----
  * A logkv_cas remembers one key's value and version (every set or delete changes the version,
@@ -176,14 +179,15 @@ typedef struct logkv_cas logkv_cas;
 
 /* Reads `key` and returns a new token for it in *cas_out, to release with logkv_cas_free.
  * Thread-safety: reads only. On failure *cas_out is unchanged and nothing is allocated. */
-logkv_status logkv_cas_begin(logkv_store* store, const char* key, size_t key_len,
-                             logkv_cas** cas_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_cas_begin(logkv_store* store, const char* key, size_t key_len,
+                                          logkv_cas** cas_out, char** errmsg);
 
 /* The value the token holds: returns 1 and points *value_out / *value_len_out at it (owned by
  * the token, valid until the next logkv_cas_swap or logkv_cas_free of it), or returns 0 with
  * *value_out NULL and *value_len_out 0 when the key was absent (or `cas` is NULL). Either output
  * pointer may be NULL. A token may be used by one thread at a time. */
-int logkv_cas_current(const logkv_cas* cas, const char** value_out, size_t* value_len_out);
+LOGKV_EXPORT int logkv_cas_current(const logkv_cas* cas, const char** value_out,
+                                   size_t* value_len_out);
 
 /* Writes `value` under the token's key only if no set or delete of the key was committed since
  * the token's value was read (for a token that saw the key absent: only if it is still absent).
@@ -192,11 +196,11 @@ int logkv_cas_current(const logkv_cas* cas, const char** value_out, size_t* valu
  * Thread-safety: the check and the write are atomic with respect to every other write; one
  * token must not be used by two threads at once. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS. On
  * failure (bad value, full store, I/O error) nothing is written and the token is unchanged. */
-logkv_status logkv_cas_swap(logkv_store* store, logkv_cas* cas, const char* value, size_t value_len,
-                            int* swapped_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_cas_swap(logkv_store* store, logkv_cas* cas, const char* value,
+                                         size_t value_len, int* swapped_out, char** errmsg);
 
 /* Frees a token. NULL is a no-op. Cannot fail. */
-void logkv_cas_free(logkv_cas* cas);
+LOGKV_EXPORT void logkv_cas_free(logkv_cas* cas);
 
 /* ---- Paging through keys ---- */
 
@@ -210,10 +214,10 @@ void logkv_cas_free(logkv_cas* cas);
  * scans the in-memory index once (O(n log limit)). On failure nothing is returned:
  * LOGKV_INVALID_ARGUMENT for a limit out of range or a cursor logkv did not issue,
  * LOGKV_LIMIT_EXCEEDED over the result cap. */
-logkv_status logkv_list_keys(logkv_store* store, const char* cursor, size_t limit,
-                             const char* prefix, size_t prefix_len, char*** keys_out,
-                             size_t** key_lens_out, size_t* count_out, char** next_cursor_out,
-                             char** errmsg);
+LOGKV_EXPORT logkv_status logkv_list_keys(logkv_store* store, const char* cursor, size_t limit,
+                                          const char* prefix, size_t prefix_len, char*** keys_out,
+                                          size_t** key_lens_out, size_t* count_out,
+                                          char** next_cursor_out, char** errmsg);
 
 /* ---- Maintenance ---- */
 
@@ -241,32 +245,33 @@ typedef struct logkv_stats {
 /* Fills *stats_out. Thread-safety: reads only; the counters are read one by one, so a snapshot
  * taken during writes may mix moments. Fails only with LOGKV_INVALID_ARGUMENT for a NULL
  * argument (then *stats_out is unchanged). */
-logkv_status logkv_get_stats(logkv_store* store, logkv_stats* stats_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_get_stats(logkv_store* store, logkv_stats* stats_out,
+                                          char** errmsg);
 
 /* Compacts the whole store now and returns when it is done: the live records of every segment
  * are copied into new segments, which are durable before the old ones are deleted; a crash at
  * any point leaves the store consistent. Thread-safety: may run while other threads read and
  * write (they wait at most for an index swap). On failure nothing stored is lost; the message
  * says what failed, and the store stays usable. */
-logkv_status logkv_compact(logkv_store* store, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_compact(logkv_store* store, char** errmsg);
 
 /* Syncs, releases the folder lock and frees the handle. NULL is a no-op returning LOGKV_OK.
  * Not thread-safe: no other call may use the handle during or after it. Every write that
  * returned LOGKV_OK stays durable. On failure (the message says what could not be synced or
  * closed) the handle is freed all the same and the lock released. */
-logkv_status logkv_close(logkv_store* store, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_close(logkv_store* store, char** errmsg);
 
 /* Frees a buffer returned by logkv (a value or an error message). NULL is a no-op.
  * Thread-safe; cannot fail. */
-void logkv_free(void* buffer);
+LOGKV_EXPORT void logkv_free(void* buffer);
 
 /* Frees what logkv_keys returned (`count` as it returned it). `key_lens` may be NULL.
  * Thread-safe; cannot fail. */
-void logkv_free_keys(char** keys, size_t* key_lens, size_t count);
+LOGKV_EXPORT void logkv_free_keys(char** keys, size_t* key_lens, size_t count);
 
 /* Frees what logkv_get_many returned (`count` as passed to it). `value_lens` may be NULL.
  * Thread-safe; cannot fail. */
-void logkv_free_values(char** values, size_t* value_lens, size_t count);
+LOGKV_EXPORT void logkv_free_values(char** values, size_t* value_lens, size_t count);
 
 #ifdef __cplusplus
 } /* extern "C" */
