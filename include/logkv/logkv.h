@@ -45,6 +45,11 @@ typedef enum logkv_status {
   LOGKV_LOCKED = 6,
   LOGKV_WRITES_STOPPED = 7,
   LOGKV_NOT_SUPPORTED = 8,
+  /* Spin's host errors, from the logkv_host_* and logkv_component_* calls (logkv/host.h): */
+  LOGKV_STORE_TABLE_FULL = 9, /* the component instance holds store_table_capacity handles */
+  LOGKV_NO_SUCH_STORE = 10,   /* the label is granted but no store is configured for it */
+  LOGKV_ACCESS_DENIED = 11,   /* the label is not granted to the instance (configured or not) */
+  LOGKV_INVALID_STORE = 12,   /* a store handle not open in this instance (closed, never issued) */
   /* Only from the C API: memory for a result could not be allocated. Nothing was changed,
    * except that a write that had already succeeded stays written (none returns a buffer). */
   LOGKV_OUT_OF_MEMORY = 64
