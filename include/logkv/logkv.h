@@ -1,6 +1,7 @@
 /* logkv C API: the store for hosts written in C, Rust or any language with a C FFI.
  *
- * It wraps logkv::Store (logkv/store.h) one to one. Conventions shared by every function:
+ * It wraps logkv::Store (logkv/store.h) one to one, and the Spin-style host (logkv/host.h):
+ * stores by label, component instances, store handles. Conventions shared by every function:
  *
  * - Return value: a logkv_status. LOGKV_OK is 0; the other values mirror logkv::StatusCode and
  *   never change meaning (they are ABI).
@@ -11,8 +12,13 @@
  *   NUL-terminated message (what failed, on which key or file, what to do) that the caller
  *   frees with logkv_free. Its earlier value is overwritten, never freed. Outputs other than
  *   *errmsg are left unchanged when a call fails.
- * - Memory: every buffer logkv returns comes from malloc and is released with logkv_free (or
- *   logkv_free_keys for a key list); the caller owns it.
+ * - Memory: the caller owns every buffer logkv returns; each comes from malloc and is released
+ *   with logkv_free, or as a whole with logkv_free_keys (a key list) or logkv_free_values (the
+ *   values of logkv_get_many). Objects are released by their own call: a logkv_store* by
+ *   logkv_close, a logkv_cas* by logkv_cas_free, a logkv_host* by logkv_host_close, a
+ *   logkv_component* by logkv_component_free. The few `const char*` results logkv keeps
+ *   (logkv_status_name, logkv_cas_current, logkv_host_default_store_message) say how long they
+ *   live and are never freed by the caller. Inputs are borrowed for the call only.
  * - Failure: a failed call changes nothing that is stored. After a failed write or sync the
  *   store refuses further writes (LOGKV_WRITES_STOPPED) until it is closed and opened again.
  * - Thread-safety: one logkv_store* may be used from many threads at once, except that
@@ -265,6 +271,151 @@ LOGKV_EXPORT logkv_status logkv_compact(logkv_store* store, char** errmsg);
  * returned LOGKV_OK stays durable. On failure (the message says what could not be synced or
  * closed) the handle is freed all the same and the lock released. */
 LOGKV_EXPORT logkv_status logkv_close(logkv_store* store, char** errmsg);
+
+/* ---- The Spin-style host (logkv/host.h, docs/HOST.md) ----
+ * A host serves stores by label from a runtime config: `default` always (at
+ * <state_dir>/logkv/default/, or in memory when state_dir is ""), and every
+ * `[key_value_store.<label>]` table of the config. A component instance is made with the labels
+ * granted to it and opens stores by label into its table of handles; every store call then names
+ * (instance, handle). Spin's errors come back as LOGKV_STORE_TABLE_FULL, LOGKV_NO_SUCH_STORE,
+ * LOGKV_ACCESS_DENIED and LOGKV_INVALID_STORE; any other code is Spin's `other(text)`, the text
+ * being *errmsg.
+ * Ownership: logkv_host_open* gives a logkv_host* released with logkv_host_close;
+ * logkv_host_instantiate a logkv_component* released with logkv_component_free, which must be
+ * before the host's close. Every other buffer follows the rules at the top of this file.
+ * Thread-safety: a host and its component instances may be used from many threads at once,
+ * except that logkv_component_free and logkv_host_close must not run concurrently with (or
+ * before) another call on the same object. */
+typedef struct logkv_host logkv_host;
+typedef struct logkv_component logkv_component;
+
+/* A store open in a component instance's table. 0 is never issued. Values are reused after
+ * logkv_component_close, as Spin's resource handles are. */
+typedef uint32_t logkv_store_handle;
+
+/* Host settings; fill with logkv_host_options_init, then change what you need. */
+typedef struct logkv_host_options {
+  /* The state folder: the default store lives at <state_dir>/logkv/default/, and Spin's SQLite
+   * database <state_dir>/sqlite_key_value.db is migrated from when found. "" keeps the default
+   * store in memory and migrates nothing. NUL-terminated, borrowed: read during logkv_host_open*
+   * only. Default ".spin" (a static string); NULL also means ".spin". */
+  const char* state_dir;
+  /* Most handles one component instance may hold open at once (default 256). */
+  size_t store_table_capacity;
+} logkv_host_options;
+
+/* Fills *options with the defaults of logkv::HostOptions. NULL is a no-op. Cannot fail. */
+LOGKV_EXPORT void logkv_host_options_init(logkv_host_options* options);
+
+/* Opens a host for the runtime config file `config_path` (TOML, NUL-terminated; relative paths in
+ * it resolve against its folder), or for no config (only the default store) when config_path is
+ * NULL. `options` may be NULL for the defaults. On LOGKV_OK, *host_out is a handle to release with
+ * logkv_host_close. Creates nothing until a store is opened, except a migration from Spin's
+ * SQLite database (docs/HOST.md). On failure *host_out is unchanged: LOGKV_NOT_FOUND (no such
+ * file), LOGKV_INVALID_ARGUMENT (malformed TOML, a bad label or value: line and key in the
+ * message), LOGKV_NOT_SUPPORTED (a store type this build does not support). */
+LOGKV_EXPORT logkv_status logkv_host_open(const char* config_path,
+                                          const logkv_host_options* options, logkv_host** host_out,
+                                          char** errmsg);
+
+/* As logkv_host_open, for a runtime config held in memory: `toml` (toml_len bytes, borrowed for
+ * the call). Relative paths resolve against `base_dir` (NUL-terminated; NULL means "."). */
+LOGKV_EXPORT logkv_status logkv_host_open_toml(const char* toml, size_t toml_len,
+                                               const char* base_dir,
+                                               const logkv_host_options* options,
+                                               logkv_host** host_out, char** errmsg);
+
+/* The line Spin logs for the default store: `Storing default key-value data to "<path>"` (or
+ * `... to memory`). NUL-terminated and owned by the host: valid until logkv_host_close, not to be
+ * freed. NULL when `host` is NULL. Thread-safe. */
+LOGKV_EXPORT const char* logkv_host_default_store_message(const logkv_host* host);
+
+/* A new component instance granted the labels `labels[0..label_count)` (NUL-terminated strings,
+ * borrowed for the call; `labels` may be NULL when label_count is 0). On LOGKV_OK, *component_out
+ * is a handle to release with logkv_component_free. On failure *component_out is unchanged:
+ * LOGKV_INVALID_ARGUMENT when a label breaks the label rule (the message states it). */
+LOGKV_EXPORT logkv_status logkv_host_instantiate(logkv_host* host, const char* const* labels,
+                                                 size_t label_count,
+                                                 logkv_component** component_out, char** errmsg);
+
+/* Closes every handle the instance holds and frees it. NULL is a no-op. Cannot fail. An on-disk
+ * store closes when its last handle in any instance is gone; an in-memory one lives as long as
+ * the host. */
+LOGKV_EXPORT void logkv_component_free(logkv_component* component);
+
+/* Frees the host. NULL is a no-op returning LOGKV_OK. Refused with LOGKV_INVALID_ARGUMENT, the
+ * host left open and usable, while a component instance it made is not yet freed. */
+LOGKV_EXPORT logkv_status logkv_host_close(logkv_host* host, char** errmsg);
+
+/* Opens the store of `label` (NUL-terminated) in the instance's table and sets *handle_out.
+ * On failure *handle_out is unchanged: LOGKV_ACCESS_DENIED (not granted), LOGKV_NO_SUCH_STORE
+ * (granted, not configured), LOGKV_STORE_TABLE_FULL, or the store's own error when it cannot be
+ * opened (e.g. LOGKV_LOCKED, LOGKV_CORRUPTION). */
+LOGKV_EXPORT logkv_status logkv_component_open(logkv_component* component, const char* label,
+                                               logkv_store_handle* handle_out, char** errmsg);
+
+/* Closes a handle; LOGKV_INVALID_STORE when it is not open in this instance. A call running on
+ * the handle in another thread finishes first on the store it started with. */
+LOGKV_EXPORT logkv_status logkv_component_close(logkv_component* component,
+                                                logkv_store_handle handle, char** errmsg);
+
+/* The store calls on (instance, handle). Each behaves exactly as the logkv_store* call of the
+ * same name above (logkv_get, logkv_set, ...): the same arguments, outputs, buffer ownership
+ * (free with logkv_free, logkv_free_keys, logkv_free_values, logkv_cas_free), durability and
+ * errors, plus LOGKV_INVALID_STORE for a handle not open in this instance and
+ * LOGKV_INVALID_ARGUMENT for a NULL component. */
+LOGKV_EXPORT logkv_status logkv_component_get(logkv_component* component, logkv_store_handle handle,
+                                              const char* key, size_t key_len, char** value_out,
+                                              size_t* value_len_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_set(logkv_component* component, logkv_store_handle handle,
+                                              const char* key, size_t key_len, const char* value,
+                                              size_t value_len, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_delete(logkv_component* component,
+                                                 logkv_store_handle handle, const char* key,
+                                                 size_t key_len, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_exists(logkv_component* component,
+                                                 logkv_store_handle handle, const char* key,
+                                                 size_t key_len, int* exists_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_keys(logkv_component* component,
+                                               logkv_store_handle handle, char*** keys_out,
+                                               size_t** key_lens_out, size_t* count_out,
+                                               char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_list_keys(logkv_component* component,
+                                                    logkv_store_handle handle, const char* cursor,
+                                                    size_t limit, const char* prefix,
+                                                    size_t prefix_len, char*** keys_out,
+                                                    size_t** key_lens_out, size_t* count_out,
+                                                    char** next_cursor_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_get_many(logkv_component* component,
+                                                   logkv_store_handle handle,
+                                                   const char* const* keys, const size_t* key_lens,
+                                                   size_t count, char*** values_out,
+                                                   size_t** value_lens_out, char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_set_many(logkv_component* component,
+                                                   logkv_store_handle handle,
+                                                   const char* const* keys, const size_t* key_lens,
+                                                   const char* const* values,
+                                                   const size_t* value_lens, size_t count,
+                                                   char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_delete_many(logkv_component* component,
+                                                      logkv_store_handle handle,
+                                                      const char* const* keys,
+                                                      const size_t* key_lens, size_t count,
+                                                      char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_increment(logkv_component* component,
+                                                    logkv_store_handle handle, const char* key,
+                                                    size_t key_len, int64_t delta,
+                                                    int64_t* value_out, char** errmsg);
+/* A token from logkv_component_cas_begin is a logkv_cas like any other (read it with
+ * logkv_cas_current, free it with logkv_cas_free); swap it on the handle it was begun on. */
+LOGKV_EXPORT logkv_status logkv_component_cas_begin(logkv_component* component,
+                                                    logkv_store_handle handle, const char* key,
+                                                    size_t key_len, logkv_cas** cas_out,
+                                                    char** errmsg);
+LOGKV_EXPORT logkv_status logkv_component_cas_swap(logkv_component* component,
+                                                   logkv_store_handle handle, logkv_cas* cas,
+                                                   const char* value, size_t value_len,
+                                                   int* swapped_out, char** errmsg);
 
 /* Frees a buffer returned by logkv (a value or an error message). NULL is a no-op.
  * Thread-safe; cannot fail. */
