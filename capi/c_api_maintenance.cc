@@ -7,23 +7,19 @@
 
 namespace {
 
-using logkv::c_api::check_handle_and_key;
 using logkv::c_api::fail;
-using logkv::c_api::guarded;
+using logkv::c_api::with_store;
 
 }  // namespace
 
 extern "C" {
 
 logkv_status logkv_get_stats(logkv_store* store, logkv_stats* stats_out, char** errmsg) {
-  return guarded(errmsg, [&]() -> logkv_status {
-    if (auto refused = check_handle_and_key(store, nullptr, 0, "logkv_get_stats", errmsg)) {
-      return *refused;
-    }
+  return with_store(store, "logkv_get_stats", errmsg, [&](logkv::Store& opened) {
     if (stats_out == nullptr) {
       return fail(LOGKV_INVALID_ARGUMENT, "logkv_get_stats: stats_out must not be NULL", errmsg);
     }
-    const logkv::StoreStats stats = store->store->stats();
+    const logkv::StoreStats stats = opened.stats();
     logkv_stats out{};
     out.keys = stats.keys;
     out.segments = stats.segments;
@@ -47,11 +43,8 @@ logkv_status logkv_get_stats(logkv_store* store, logkv_stats* stats_out, char** 
 }
 
 logkv_status logkv_compact(logkv_store* store, char** errmsg) {
-  return guarded(errmsg, [&]() -> logkv_status {
-    if (auto refused = check_handle_and_key(store, nullptr, 0, "logkv_compact", errmsg)) {
-      return *refused;
-    }
-    if (logkv::Status status = store->store->compact(); !status.is_ok()) {
+  return with_store(store, "logkv_compact", errmsg, [&](logkv::Store& opened) {
+    if (logkv::Status status = opened.compact(); !status.is_ok()) {
       return fail(status, errmsg);
     }
     return LOGKV_OK;

@@ -1,5 +1,6 @@
-// What the C API's source files share: the handle type, error reporting, and the guard that keeps
-// C++ exceptions from unwinding into C callers.
+// What the C API's source files share: the handle type, the one mapping of StatusCode to
+// logkv_status, error reporting, and the guard that keeps C++ exceptions from unwinding into C
+// callers.
 //
 // Nothing may unwind through an extern "C" frame, so every entry point runs its body inside
 // `guarded`, which turns an exception (in practice std::bad_alloc from copying keys or values)
@@ -43,8 +44,43 @@ inline logkv_status fail(logkv_status code, std::string_view message, char** err
   return code;
 }
 
+// The C code of a StatusCode: the one place that maps them. The values are equal (they are
+// ABI, pinned by the static_asserts in c_api.cc); the switch makes -Wswitch name a code added
+// to StatusCode without a C counterpart.
+inline logkv_status to_c_status(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return LOGKV_OK;
+    case StatusCode::kNotFound:
+      return LOGKV_NOT_FOUND;
+    case StatusCode::kInvalidArgument:
+      return LOGKV_INVALID_ARGUMENT;
+    case StatusCode::kLimitExceeded:
+      return LOGKV_LIMIT_EXCEEDED;
+    case StatusCode::kCorruption:
+      return LOGKV_CORRUPTION;
+    case StatusCode::kIOError:
+      return LOGKV_IO_ERROR;
+    case StatusCode::kLocked:
+      return LOGKV_LOCKED;
+    case StatusCode::kWritesStopped:
+      return LOGKV_WRITES_STOPPED;
+    case StatusCode::kNotSupported:
+      return LOGKV_NOT_SUPPORTED;
+    case StatusCode::kStoreTableFull:
+      return LOGKV_STORE_TABLE_FULL;
+    case StatusCode::kNoSuchStore:
+      return LOGKV_NO_SUCH_STORE;
+    case StatusCode::kAccessDenied:
+      return LOGKV_ACCESS_DENIED;
+    case StatusCode::kInvalidStore:
+      return LOGKV_INVALID_STORE;
+  }
+  return LOGKV_IO_ERROR;  // not reached: a StatusCode outside the enumeration
+}
+
 inline logkv_status fail(const Status& status, char** errmsg) {
-  return fail(static_cast<logkv_status>(status.code()), status.to_string(), errmsg);
+  return fail(to_c_status(status.code()), status.to_string(), errmsg);
 }
 
 template <typename Body>
@@ -62,20 +98,30 @@ logkv_status guarded(char** errmsg, Body&& body) noexcept {
   }
 }
 
-// Checks the pointer/length pairs every key-taking call receives.
-inline std::optional<logkv_status> check_handle_and_key(const logkv_store* store, const char* key,
-                                                        size_t key_len, const char* function,
-                                                        char** errmsg) {
-  if (store == nullptr || store->store == nullptr) {
-    return fail(LOGKV_INVALID_ARGUMENT, std::string(function) + ": the store handle is NULL",
-                errmsg);
-  }
-  if (key == nullptr && key_len != 0) {
+// Checks a pointer/length pair the caller passed (a key, a value, a prefix): NULL is accepted
+// only with length 0. `what` names the argument in the message.
+inline std::optional<logkv_status> check_bytes(const char* data, size_t length, const char* what,
+                                               const char* function, char** errmsg) {
+  if (data == nullptr && length != 0) {
     return fail(LOGKV_INVALID_ARGUMENT,
-                std::string(function) + ": key is NULL but key_len is " + std::to_string(key_len),
+                std::string(function) + ": " + what + " is NULL but " + what + "_len is " +
+                    std::to_string(length),
                 errmsg);
   }
   return std::nullopt;
+}
+
+// Runs `body(Store&)` for a logkv_store* handle inside `guarded`, refusing a NULL handle.
+template <typename Body>
+logkv_status with_store(logkv_store* store, const char* function, char** errmsg,
+                        Body&& body) noexcept {
+  return guarded(errmsg, [&]() -> logkv_status {
+    if (store == nullptr || store->store == nullptr) {
+      return fail(LOGKV_INVALID_ARGUMENT, std::string(function) + ": the store handle is NULL",
+                  errmsg);
+    }
+    return body(*store->store);
+  });
 }
 
 inline std::string_view bytes_of(const char* data, size_t length) {

@@ -19,6 +19,7 @@ STACK = ["base", "fs", "wal", "index", "compaction", "engine", "host"]
 # Public headers (include/logkv/) by the lowest layer that may include them. The C API's
 # logkv.h is for capi/ and above only.
 PUBLIC_FROM = {
+    "export.h": "base",
     "status.h": "base",
     "key_text.h": "base",
     "options.h": "fs",

@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "logkv/export.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
 #include "logkv/store.h"
@@ -40,7 +41,7 @@ namespace logkv {
 // letters and digits in words joined by single '-' (kebab-case) or single '_' (snake_case), not
 // both, starting with a letter ("default", "user-sessions", "cache_v2"). So a label can never
 // name a path ("..", "a/b") or anything outside the folders the config names.
-Status check_label(std::string_view label);
+LOGKV_EXPORT Status check_label(std::string_view label);
 
 // The store types a runtime config may name. "spin" and "logkv" are this engine; "redis",
 // "azure_cosmos" and "aws_dynamo" are Spin's other types, recognised and refused as not
@@ -61,7 +62,7 @@ struct StoreConfig {
 };
 
 // A parsed runtime config (TOML). Parsing reads nothing but the text and creates nothing.
-class RuntimeConfig {
+class LOGKV_EXPORT RuntimeConfig {
  public:
   // An empty config: only the default store.
   RuntimeConfig() = default;
@@ -107,7 +108,7 @@ using StoreHandle = uint32_t;
 class Host;
 
 // One component instance: the labels granted to it and its table of open stores.
-class ComponentStores {
+class LOGKV_EXPORT ComponentStores {
  public:
   virtual ~ComponentStores() = default;
 
@@ -125,7 +126,7 @@ class ComponentStores {
   virtual size_t open_handles() const = 0;
 };
 
-class Host {
+class LOGKV_EXPORT Host {
  public:
   virtual ~Host() = default;
 

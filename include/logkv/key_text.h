@@ -13,16 +13,18 @@
 #include <string>
 #include <string_view>
 
+#include "logkv/export.h"
+
 namespace logkv {
 
 // Returns the byte offset of the first byte that makes `text` invalid UTF-8 (RFC 3629: no
 // overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequences), or nullopt
 // when all of it is valid.
-std::optional<size_t> first_invalid_utf8_offset(std::string_view text);
+LOGKV_EXPORT std::optional<size_t> first_invalid_utf8_offset(std::string_view text);
 
 // The key as it appears in error messages: quoted, non-printable bytes escaped as \xNN, cut to
 // 64 bytes with "..." so that a hostile key cannot flood a log line.
-std::string printable_key(std::string_view key);
+LOGKV_EXPORT std::string printable_key(std::string_view key);
 
 }  // namespace logkv
 

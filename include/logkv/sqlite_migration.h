@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "logkv/export.h"
 #include "logkv/host.h"
 #include "logkv/status.h"
 
@@ -50,8 +51,8 @@ struct SqliteImportOptions {
 };
 
 struct SqliteImportReport {
-  std::vector<StoreDigest> imported;        // one per label, verified against the database
-  std::vector<LimitViolation> violations;   // non-empty only when the import was refused
+  std::vector<StoreDigest> imported;       // one per label, verified against the database
+  std::vector<LimitViolation> violations;  // non-empty only when the import was refused
 };
 
 // Imports every label of the database `sqlite_path` into `host`'s stores. A label the host does
@@ -60,15 +61,16 @@ struct SqliteImportReport {
 // nothing is written, with kLimitExceeded, unless options.raise_limits. Each on-disk store is
 // written in a temporary folder, synced and published by rename, so a crash leaves no half
 // store. Every copy is verified (rows, bytes, checksum) before the call succeeds.
-Result<SqliteImportReport> import_spin_sqlite(Host& host, const std::string& sqlite_path,
-                                              const SqliteImportOptions& options = {});
+LOGKV_EXPORT Result<SqliteImportReport> import_spin_sqlite(Host& host,
+                                                           const std::string& sqlite_path,
+                                                           const SqliteImportOptions& options = {});
 
 // Writes every store of `labels` (all the host serves when empty) into a new SQLite database
 // `sqlite_path` with Spin's schema. kInvalidArgument when the file exists, unless `overwrite`.
 // Returns what was written, verified by reading it back.
-Result<std::vector<StoreDigest>> export_spin_sqlite(Host& host, const std::string& sqlite_path,
-                                                    const std::vector<std::string>& labels,
-                                                    bool overwrite);
+LOGKV_EXPORT Result<std::vector<StoreDigest>> export_spin_sqlite(
+    Host& host, const std::string& sqlite_path, const std::vector<std::string>& labels,
+    bool overwrite);
 
 }  // namespace logkv
 

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <utility>
 
+#include "logkv/export.h"
+
 namespace logkv {
 
 enum class StatusCode : uint8_t {
@@ -50,9 +52,9 @@ enum class StatusCode : uint8_t {
 };
 
 // Returns a stable lower-case name for a code, e.g. "limit exceeded".
-std::string_view status_code_name(StatusCode code);
+LOGKV_EXPORT std::string_view status_code_name(StatusCode code);
 
-class [[nodiscard]] Status {
+class [[nodiscard]] LOGKV_EXPORT Status {
  public:
   Status() = default;  // ok
 

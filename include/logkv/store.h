@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "logkv/compare_and_swap.h"
+#include "logkv/export.h"
 #include "logkv/key_page.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
@@ -71,7 +72,7 @@ struct StoreStats {
   uint64_t hint_file_bytes = 0;         // bytes in all hint files (not part of disk_bytes)
 };
 
-class Store {
+class LOGKV_EXPORT Store {
  public:
   // Opens the store in folder `path`, creating it if missing (unless options say otherwise),
   // and recovers the index from the log. A torn record at the very end of the log (a crash

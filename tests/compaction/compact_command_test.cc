@@ -21,7 +21,11 @@ class CompactCommandTest : public ::testing::Test {
   }
 
   testing::TestDir dir_;
-  tool::StoreSelection selection_{dir_.path() + "/store", Limits{}};
+  tool::StoreSelection selection_ = [this] {
+    tool::StoreSelection selection;
+    selection.path = dir_.path() + "/store";
+    return selection;
+  }();
   std::istringstream in_;
   std::ostringstream out_;
   std::ostringstream err_;

@@ -103,6 +103,14 @@ TEST(CApiStatusTest, NamesMirrorTheCppCodes) {
   EXPECT_STREQ(logkv_status_name(static_cast<logkv_status>(200)), "unknown");
 }
 
+TEST(CApiStatusTest, SpinsHostErrorsHaveTheirOwnCodesAndNames) {
+  EXPECT_STREQ(logkv_status_name(LOGKV_STORE_TABLE_FULL), "store table full");
+  EXPECT_STREQ(logkv_status_name(LOGKV_NO_SUCH_STORE), "no such store");
+  EXPECT_STREQ(logkv_status_name(LOGKV_ACCESS_DENIED), "access denied");
+  EXPECT_STREQ(logkv_status_name(LOGKV_INVALID_STORE), "invalid store");
+  EXPECT_STREQ(logkv_status_name(static_cast<logkv_status>(LOGKV_INVALID_STORE + 1)), "unknown");
+}
+
 TEST_F(CApiTest, SetThenGetReturnsAnOwnedCopyOfBinaryValue) {
   open();
   const std::string value("a\0b\xff\n", 5);

@@ -125,7 +125,9 @@ TEST(LockTest, RemovingTheLockFileOfAnotherProcessDoesNotLetAWriterIn) {
 
   Result<std::unique_ptr<Store>> intruder = Store::open(dir.path());
   EXPECT_FALSE(intruder.is_ok()) << "a second writer opened the store after LOCK was removed";
-  if (!intruder.is_ok()) EXPECT_EQ(intruder.status().code(), StatusCode::kLocked);
+  if (!intruder.is_ok()) {
+    EXPECT_EQ(intruder.status().code(), StatusCode::kLocked);
+  }
   intruder = Status::locked("released");  // drop it, if it opened, before the holder goes on
 
   ::close(release[1]);
