@@ -138,6 +138,8 @@ Status publish(const std::shared_ptr<FileSystem>& fs, const std::string& temp_di
   Result<std::vector<std::string>> existing = fs->list_dir(target_dir);
   if (existing.is_ok() && !existing->empty()) {
     LOGKV_RETURN_IF_ERROR(remove_store_files(*fs, target_dir));
+  } else if (!existing.is_ok() && existing.status().code() != StatusCode::kNotFound) {
+    return existing.status();
   }
   const Status renamed = fs->rename(temp_dir, target_dir);
   if (!renamed.is_ok()) {
