@@ -3,8 +3,12 @@
 #include "host/sqlite_reader.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -100,6 +104,40 @@ TEST_F(SqliteReaderTest, TableWithoutTheValueColumnIsRefused) {
   const Result<std::unique_ptr<SqliteReader>> reader = SqliteReader::open(path_);
   EXPECT_EQ(reader.status().code(), StatusCode::kInvalidArgument);
   expect_mentions(reader.status(), "no column 'value'");
+}
+
+// A writer that died mid-transaction leaves a hot journal, which only a writable connection may
+// roll back: the reader reports it, with what to do, and leaves both files as they are.
+TEST_F(SqliteReaderTest, HotJournalIsReportedAndNeitherFileIsTouched) {
+  SpinDatabase(path_).set_all(testing::sample_contents(3, 0));
+  std::fflush(nullptr);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path_.c_str(), &db);
+    // A tiny cache makes SQLite write changed pages to the file before the commit, so that the
+    // journal is needed to undo them.
+    sqlite3_exec(db, "PRAGMA cache_size = 1; BEGIN; UPDATE spin_key_value SET value = x'00';",
+                 nullptr, nullptr, nullptr);
+    ::_exit(0);  // dies holding the transaction
+  }
+  int wait_status = 0;
+  ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(std::filesystem::exists(path_ + "-journal"));
+  const auto bytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  const std::string database = bytes(path_);
+  const std::string journal = bytes(path_ + "-journal");
+
+  const Result<std::unique_ptr<SqliteReader>> reader = SqliteReader::open(path_);
+  EXPECT_FALSE(reader.is_ok());
+  expect_mentions(reader.status(), path_);
+  expect_mentions(reader.status(), "interrupted transaction");
+  EXPECT_EQ(bytes(path_), database);
+  EXPECT_EQ(bytes(path_ + "-journal"), journal);
 }
 
 TEST_F(SqliteReaderTest, BlobKeyThatIsUtf8IsReadAsItsBytes) {
