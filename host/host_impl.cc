@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "fs/file_system.h"
+#include "host/auto_migration.h"
 #include "host/component_stores.h"
 
 namespace logkv {
@@ -51,9 +52,15 @@ Result<std::unique_ptr<Host>> HostImpl::open(RuntimeConfig config, HostOptions o
   std::vector<StoreConfig> stores = config.stores();
   if (config.find(kDefaultStoreLabel) == nullptr) stores.push_back(default_store(options));
   for (StoreConfig& store : stores) store.options.lock_wait_ms = options.lock_wait_ms;
-  // Migration from Spin's SQLite database (include/logkv/sqlite_migration.h) belongs here, once
-  // the stores are known and before any component can open one.
-  return std::unique_ptr<Host>(new HostImpl(stores, options));
+  // Before any component can open a store: a label whose data is still in Spin's database would
+  // otherwise be served empty.
+  Result<std::vector<std::string>> migrated = options.migrate_spin_sqlite
+                                                  ? migrate_spin_sqlite(stores, options.state_dir)
+                                                  : std::vector<std::string>{};
+  if (!migrated.is_ok()) return migrated.status();
+  auto host = std::unique_ptr<HostImpl>(new HostImpl(stores, options));
+  host->migration_messages_ = std::move(migrated).value();
+  return std::unique_ptr<Host>(std::move(host));
 }
 
 HostImpl::HostImpl(const std::vector<StoreConfig>& stores, const HostOptions& options)

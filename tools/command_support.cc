@@ -72,7 +72,7 @@ Result<OpenStore> OpenStore::open(const StoreSelection& selection, IfMissing if_
   return open;
 }
 
-Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection) {
+Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection, bool migrate) {
   RuntimeConfig config;
   if (!selection.config_path.empty()) {
     Result<RuntimeConfig> loaded = RuntimeConfig::load(selection.config_path);
@@ -103,9 +103,16 @@ Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection) {
   HostOptions options;
   options.state_dir = selection.state_dir;
   options.lock_wait_ms = selection.lock_wait_ms;
+  options.migrate_spin_sqlite = migrate;
+  options.migrate_spin_sqlite = migrate;
   Result<std::unique_ptr<Host>> host = Host::open(std::move(config), options);
   if (!host.is_ok() && host.status().code() == StatusCode::kNotSupported) {
     return Status::invalid_argument(host.status().message());
+  }
+  if (host.is_ok() && selection.notices != nullptr) {
+    for (const std::string& line : (*host)->migration_messages()) {
+      *selection.notices << "logkv: " << line << '\n';
+    }
   }
   return host;
 }

@@ -43,6 +43,8 @@ struct StoreSelection {
   std::string label = "default";
   // How long to wait for another writer to close the store (--wait).
   uint32_t lock_wait_ms = 0;
+  // Where the host's notices go (a migration from Spin's database), one line each; none: dropped.
+  std::ostream* notices = nullptr;
 };
 
 // Prints the one-line error every failure produces ("logkv: <what failed>: <status>", plus the
@@ -88,7 +90,8 @@ class OpenStore {
 // The host a selection without --store goes through: its runtime config (with the limit flags
 // applied to the selected label) opened on its state folder. Errors in the config or label are
 // kInvalidArgument (the tool's "input refused", exit 3).
-Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection);
+// `migrate` is HostOptions::migrate_spin_sqlite (off for an explicit import).
+Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection, bool migrate = true);
 
 // The limits the selected store is opened with: `limits` with --store, else its label's in the
 // host (which this opens, without opening the store).

@@ -12,6 +12,7 @@
 #include "tools/batch_commands.h"
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
+#include "tools/migration_commands.h"
 
 namespace {
 
@@ -135,6 +136,21 @@ int main(int argc, char** argv) {
   CLI::App* compact = app.add_subcommand(
       "compact", "Rewrite the store's files to hold only live data; print the sizes before/after");
 
+  std::string sqlite_path;
+  CLI::App* import_sqlite = app.add_subcommand(
+      "import-sqlite",
+      "Copy every store of Spin's SQLite database FILE into the host's stores, verified");
+  import_sqlite->add_option("FILE", sqlite_path, "Spin's sqlite_key_value.db (read only)")
+      ->required();
+  bool raise_limits = false;
+  import_sqlite->add_flag("--raise-limits", raise_limits,
+                          "Admit rows over the stores' limits (prints the settings to keep)");
+  CLI::App* export_sqlite = app.add_subcommand(
+      "export-sqlite", "Write every store of the host into a new SQLite FILE with Spin's schema");
+  export_sqlite->add_option("FILE", sqlite_path, "The database to write")->required();
+  bool force = false;
+  export_sqlite->add_flag("--force", force, "Replace FILE if it exists");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -146,7 +162,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommands().empty() && !unparsed.empty()) {
       problem = "unknown command '" + unparsed.front() +
                 "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
-                "get-many, delete-many)";
+                "get-many, delete-many, import-sqlite, export-sqlite)";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -157,6 +173,7 @@ int main(int argc, char** argv) {
   selection.limits_given =
       key_bytes_max->count() > 0 || value_bytes_max->count() > 0 || keys_max->count() > 0;
   logkv::tool::CommandIo io{std::cin, std::cout, std::cerr};
+  selection.notices = &std::cerr;
   if (const ExitCode seeded = logkv::tool::seed_key_values(selection, seeds, io);
       seeded != ExitCode::kSuccess) {
     return to_int(seeded);
@@ -195,6 +212,10 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_stats(selection, io);
   } else if (compact->parsed()) {
     result = logkv::tool::run_compact(selection, io);
+  } else if (import_sqlite->parsed()) {
+    result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
+  } else if (export_sqlite->parsed()) {
+    result = logkv::tool::run_export_sqlite(selection, sqlite_path, force, io);
   }
   return to_int(result);
 }

@@ -97,6 +97,9 @@ struct HostOptions {
   // Options::lock_wait_ms of every on-disk store the host opens: how long an open waits for
   // another process that holds the store.
   uint32_t lock_wait_ms = 0;
+  // Import, at open, each label whose store folder does not exist yet from Spin's database in
+  // the state folder (docs/HOST.md, "Migration"). Off for a caller that imports explicitly.
+  bool migrate_spin_sqlite = true;
 };
 
 // A handle in a component instance's store table. 0 is never issued, and a value is issued at
