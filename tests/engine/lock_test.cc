@@ -24,6 +24,56 @@ namespace {
 using testing::FaultFileSystem;
 using testing::OperationKind;
 
+// A child process that opens the store in `dir`, sets k = "child", and holds the store until
+// release() (then closes it and exits 0; 4 when the close fails).
+class HolderProcess {
+ public:
+  explicit HolderProcess(const std::string& dir) {
+    int ready[2];
+    int release[2];
+    if (::pipe(ready) != 0 || ::pipe(release) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::close(ready[0]);
+      ::close(release[1]);
+      Result<std::unique_ptr<Store>> store = Store::open(dir);
+      const char byte = store.is_ok() && (*store)->set("k", "child").is_ok() ? 'y' : 'n';
+      if (::write(ready[1], &byte, 1) != 1) ::_exit(3);
+      char ignored;
+      (void)::read(release[0], &ignored, 1);  // until the parent closes its end
+      ::_exit(store.is_ok() && (*store)->close().is_ok() ? 0 : 4);
+    }
+    ::close(ready[1]);
+    ::close(release[0]);
+    ready_fd_ = ready[0];
+    release_fd_ = release[1];
+    char byte = 0;
+    holding_ = pid_ > 0 && ::read(ready_fd_, &byte, 1) == 1 && byte == 'y';
+  }
+  ~HolderProcess() { (void)release(); }
+
+  // Whether the child opened the store and holds it.
+  bool holding() const { return holding_; }
+  pid_t pid() const { return pid_; }
+
+  // Lets the child close the store and exit; its exit status (-1 when it did not exit).
+  int release() {
+    if (pid_ <= 0) return -1;
+    ::close(release_fd_);
+    ::close(ready_fd_);
+    int wait_status = 0;
+    const bool waited = ::waitpid(pid_, &wait_status, 0) == pid_;
+    pid_ = -1;
+    return waited && WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int ready_fd_ = -1;
+  int release_fd_ = -1;
+  bool holding_ = false;
+};
+
 TEST(LockTest, SecondOpenInTheSameProcessIsRefused) {
   testing::TestDir dir;
   Result<std::unique_ptr<Store>> first = Store::open(dir.path());
@@ -39,45 +89,19 @@ TEST(LockTest, SecondOpenInTheSameProcessIsRefused) {
 
 TEST(LockTest, StoreHeldByAnotherProcessIsRefusedNamingItsPid) {
   testing::TestDir dir;
-  int ready[2];
-  int release[2];
-  ASSERT_EQ(::pipe(ready), 0);
-  ASSERT_EQ(::pipe(release), 0);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    ::close(ready[0]);
-    ::close(release[1]);
-    Result<std::unique_ptr<Store>> store = Store::open(dir.path());
-    const char byte = store.is_ok() ? 'y' : 'n';
-    if (::write(ready[1], &byte, 1) != 1) ::_exit(3);
-    char ignored;
-    // Hold the store until the parent closes its end of the pipe.
-    (void)::read(release[0], &ignored, 1);
-    ::_exit(0);
-  }
-  ::close(ready[1]);
-  ::close(release[0]);
-  char byte = 0;
-  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
-  ASSERT_EQ(byte, 'y') << "child could not open the store";
+  HolderProcess holder(dir.path());
+  ASSERT_TRUE(holder.holding()) << "child could not open the store";
 
   Result<std::unique_ptr<Store>> store = Store::open(dir.path());
   ASSERT_FALSE(store.is_ok());
   EXPECT_EQ(store.status().code(), StatusCode::kLocked);
-  EXPECT_NE(store.status().message().find(std::to_string(child)), std::string::npos)
+  EXPECT_NE(store.status().message().find(std::to_string(holder.pid())), std::string::npos)
       << store.status().message();
 
-  ::close(release[1]);
-  int wait_status = 0;
-  ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
-  ASSERT_TRUE(WIFEXITED(wait_status));
-  ::close(ready[0]);
+  EXPECT_EQ(holder.release(), 0);
   EXPECT_TRUE(Store::open(dir.path()).is_ok()) << "a lock is released when its holder exits";
 }
 
-// The lock is held on the store folder, not only on the LOCK file: removing the file (by hand, or
-// a cleanup script) must not let a second writer in beside the holder.
 TEST(LockTest, RemovingTheLockFileDoesNotLetASecondWriterIn) {
   testing::TestDir dir;
   Result<std::unique_ptr<Store>> holder = Store::open(dir.path());
@@ -100,27 +124,8 @@ TEST(LockTest, RemovingTheLockFileDoesNotLetASecondWriterIn) {
 // The same with the holder in another process, as in the field: the intruder is refused.
 TEST(LockTest, RemovingTheLockFileOfAnotherProcessDoesNotLetAWriterIn) {
   testing::TestDir dir;
-  int ready[2];
-  int release[2];
-  ASSERT_EQ(::pipe(ready), 0);
-  ASSERT_EQ(::pipe(release), 0);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    ::close(ready[0]);
-    ::close(release[1]);
-    Result<std::unique_ptr<Store>> store = Store::open(dir.path());
-    const char byte = store.is_ok() && (*store)->set("k", "child").is_ok() ? 'y' : 'n';
-    if (::write(ready[1], &byte, 1) != 1) ::_exit(3);
-    char ignored;
-    (void)::read(release[0], &ignored, 1);
-    ::_exit(store.is_ok() && (*store)->close().is_ok() ? 0 : 4);
-  }
-  ::close(ready[1]);
-  ::close(release[0]);
-  char byte = 0;
-  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
-  ASSERT_EQ(byte, 'y') << "child could not open the store";
+  HolderProcess holder(dir.path());
+  ASSERT_TRUE(holder.holding()) << "child could not open the store";
   ASSERT_TRUE(std::filesystem::remove(dir.file("LOCK")));
 
   Result<std::unique_ptr<Store>> intruder = Store::open(dir.path());
@@ -130,12 +135,7 @@ TEST(LockTest, RemovingTheLockFileOfAnotherProcessDoesNotLetAWriterIn) {
   }
   intruder = Status::locked("released");  // drop it, if it opened, before the holder goes on
 
-  ::close(release[1]);
-  int wait_status = 0;
-  ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
-  ASSERT_TRUE(WIFEXITED(wait_status));
-  EXPECT_EQ(WEXITSTATUS(wait_status), 0);
-  ::close(ready[0]);
+  EXPECT_EQ(holder.release(), 0);
   Result<std::unique_ptr<Store>> store = Store::open(dir.path());
   ASSERT_TRUE(store.is_ok()) << store.status().to_string();
   EXPECT_EQ((*store)->get("k").value(), "child");
