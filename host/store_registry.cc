@@ -78,15 +78,22 @@ Result<std::shared_ptr<Store>> StoreRegistry::acquire(std::string_view label) {
   if (opened.is_ok() && in_memory) {
     store = std::shared_ptr<Store>(std::move(opened).value());
   } else if (opened.is_ok()) {
-    // The deleter holds the entry, not the registry: it may run after the registry is gone.
-    store = std::shared_ptr<Store>(opened->release(), [entry](Store* closing) {
-      // Nobody is left to hear a close error; the next open recovers whatever it left.
-      (void)closing->close();
-      delete closing;
-      std::lock_guard closed(entry->mu);
-      entry->live = false;
-      entry->changed.notify_all();
-    });
+    // The deleter may run after the registry is gone, and it must not own the entry: the entry
+    // holds a weak_ptr to this very control block, whose deleter lives as long as that weak_ptr,
+    // so a strong capture would keep both alive for ever (LeakSanitizer found it). With the
+    // registry gone nobody waits for the close, so there is nobody to tell.
+    store = std::shared_ptr<Store>(opened->release(),
+                                   [weak_entry = std::weak_ptr<Entry>(entry)](Store* closing) {
+                                     // Nobody is left to hear a close error; the next open recovers
+                                     // whatever it left.
+                                     (void)closing->close();
+                                     delete closing;
+                                     if (std::shared_ptr<Entry> closed_entry = weak_entry.lock()) {
+                                       std::lock_guard closed(closed_entry->mu);
+                                       closed_entry->live = false;
+                                       closed_entry->changed.notify_all();
+                                     }
+                                   });
   }
 
   lock.lock();
