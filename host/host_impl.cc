@@ -11,18 +11,6 @@
 namespace logkv {
 namespace {
 
-// The default store when the config does not define one: on disk under the state folder, or in
-// memory when there is none (Spin does the same with its SQLite file).
-StoreConfig default_store(const HostOptions& options) {
-  StoreConfig store;
-  store.label = std::string(kDefaultStoreLabel);
-  store.type = std::string(kStoreTypeSpin);
-  if (!options.state_dir.empty()) {
-    store.path = join_path(options.state_dir, kDefaultStoreSubfolder);
-  }
-  return store;
-}
-
 std::string default_store_line(const StoreConfig& store) {
   if (store.path.empty()) return "Storing default key-value data to memory";
   return "Storing default key-value data to \"" + store.path + "\"";
@@ -39,6 +27,15 @@ uint32_t handle_key(const void* host) {
 
 }  // namespace
 
+StoreConfig default_store_config(std::string_view state_dir) {
+  StoreConfig store;
+  store.label = std::string(kDefaultStoreLabel);
+  store.type = std::string(kStoreTypeSpin);
+  // Spin does the same with its SQLite file: under the state folder, or in memory without one.
+  if (!state_dir.empty()) store.path = join_path(state_dir, kDefaultStoreSubfolder);
+  return store;
+}
+
 Result<std::unique_ptr<Host>> Host::open(RuntimeConfig config, HostOptions options) {
   return HostImpl::open(std::move(config), std::move(options));
 }
@@ -50,7 +47,8 @@ Result<std::unique_ptr<Host>> HostImpl::open(RuntimeConfig config, HostOptions o
                                     "; it must be 1 to " + std::to_string(kStoreTableCapacityMax));
   }
   std::vector<StoreConfig> stores = config.stores();
-  if (config.find(kDefaultStoreLabel) == nullptr) stores.push_back(default_store(options));
+  if (config.find(kDefaultStoreLabel) == nullptr)
+    stores.push_back(default_store_config(options.state_dir));
   for (StoreConfig& store : stores) store.options.lock_wait_ms = options.lock_wait_ms;
   // Before any component can open a store: a label whose data is still in Spin's database would
   // otherwise be served empty.

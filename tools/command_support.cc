@@ -93,9 +93,7 @@ Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection, bool mi
                                       "[key_value_store." +
                                       selection.label + "] table to it (see docs/HOST.md)");
     } else {
-      store.label = selection.label;
-      store.type = std::string(kStoreTypeSpin);
-      if (!selection.state_dir.empty()) store.path = selection.state_dir + "/logkv/default";
+      store = default_store_config(selection.state_dir);
     }
     store.options.limits = selection.limits;
     config.put(std::move(store));
@@ -103,7 +101,6 @@ Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection, bool mi
   HostOptions options;
   options.state_dir = selection.state_dir;
   options.lock_wait_ms = selection.lock_wait_ms;
-  options.migrate_spin_sqlite = migrate;
   options.migrate_spin_sqlite = migrate;
   Result<std::unique_ptr<Host>> host = Host::open(std::move(config), options);
   if (!host.is_ok() && host.status().code() == StatusCode::kNotSupported) {

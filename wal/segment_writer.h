@@ -31,8 +31,9 @@ namespace logkv {
 class SegmentWriter {
  public:
   // `file` is positioned at its end and holds `existing_bytes` bytes (the caller checks it:
-  // asserted here): 0 for a new file, or a reopened segment's verified length. The existing bytes are taken as durable (they seed
-  // synced_offset); when that is not known, call sync() before the first commit().
+  // asserted here): 0 for a new file, or a reopened segment's verified length. The existing bytes
+  // are taken as durable (they seed synced_offset); when that is not known, call sync() before the
+  // first commit().
   SegmentWriter(std::unique_ptr<WritableFile> file, uint64_t segment_id, uint64_t existing_bytes);
   SegmentWriter(const SegmentWriter&) = delete;
   SegmentWriter& operator=(const SegmentWriter&) = delete;

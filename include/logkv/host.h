@@ -102,6 +102,10 @@ struct HostOptions {
   bool migrate_spin_sqlite = true;
 };
 
+// The `default` store a host serves when the runtime config does not define it: on disk at
+// <state_dir>/logkv/default, or in memory when `state_dir` is empty.
+LOGKV_EXPORT StoreConfig default_store_config(std::string_view state_dir);
+
 // A handle in a component instance's store table. 0 is never issued, and a value is issued at
 // most once in 2^32 opens of a host: a closed handle or one of another instance is kInvalidStore,
 // and no value, forged or guessed, reaches a store the instance did not open itself (docs/HOST.md,

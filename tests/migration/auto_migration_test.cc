@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,11 +18,6 @@
 
 namespace logkv::testing {
 namespace {
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 class AutoMigrationTest : public ::testing::Test {
  protected:
@@ -74,14 +67,14 @@ TEST_F(AutoMigrationTest, FirstOpenImportsEveryServedLabelOnceAndLeavesTheFileAl
     SpinDatabase db(database());
     db.set_all(contents);
   }
-  const std::string before = file_bytes(database());
+  const std::string before = read_file_bytes(database());
 
   std::unique_ptr<Host> host = open_host(config());
   ASSERT_NE(host, nullptr);
   ASSERT_EQ(host->migration_messages().size(), 2u);
   EXPECT_NE(host->migration_messages()[0].find("Migrated"), std::string::npos);
   EXPECT_EQ(served(*host, {"default", "sessions"}), contents) << "seed " << seed;
-  EXPECT_EQ(file_bytes(database()), before) << "the SQLite file must not change";
+  EXPECT_EQ(read_file_bytes(database()), before) << "the SQLite file must not change";
 
   // Written after the migration; a second open must neither import again nor overwrite it.
   {

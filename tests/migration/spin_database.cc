@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 namespace logkv::testing {
@@ -134,6 +136,11 @@ SpinContents sample_contents(uint64_t seed, size_t large_values) {
   auto& large = contents["large"];
   for (size_t i = 0; i < large_values; ++i) large["blob-" + std::to_string(i)] = bytes(1 << 20);
   return contents;
+}
+
+std::string read_file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace logkv::testing

@@ -64,6 +64,9 @@ std::vector<SpinRow> read_spin_rows(const std::string& path);
 std::string query_one(const std::string& path, const std::string& sql);
 SpinContents as_contents(const std::vector<SpinRow>& rows);
 
+// Every byte of the file at `path` ("" when it cannot be read): to show a file was not changed.
+std::string read_file_bytes(const std::string& path);
+
 // 8 bytes little-endian, as Spin stores a counter.
 std::string counter_bytes(int64_t value);
 

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 
@@ -19,13 +18,9 @@
 namespace logkv {
 namespace {
 
+using testing::read_file_bytes;
 using testing::SpinContents;
 using testing::SpinDatabase;
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 class SqliteExportTest : public ::testing::Test {
  protected:
@@ -94,7 +89,7 @@ TEST_F(SqliteExportTest, ExistingFileIsRefusedUnlessOverwriteThenReplacedWhole) 
   const Result<std::vector<StoreDigest>> refused = export_to(out_);
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
   expect_mentions(refused.status(), out_);
-  EXPECT_EQ(read_bytes(out_), "older file");
+  EXPECT_EQ(read_file_bytes(out_), "older file");
 
   ASSERT_TRUE(export_to(out_, /*overwrite=*/true).is_ok());
   EXPECT_EQ(testing::read_spin_rows(out_), (std::vector<testing::SpinRow>{{"default", "k", "v"}}));
@@ -107,7 +102,7 @@ TEST_F(SqliteExportTest, JournalBesideTheFileIsRefusedEvenWithOverwrite) {
   const Result<std::vector<StoreDigest>> refused = export_to(out_, /*overwrite=*/true);
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
   expect_mentions(refused.status(), "-journal");
-  EXPECT_EQ(read_bytes(out_), "older file");
+  EXPECT_EQ(read_file_bytes(out_), "older file");
 }
 
 TEST_F(SqliteExportTest, StaleTemporaryFileAndItsJournalAreRemovedFirst) {

@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 
@@ -21,13 +20,9 @@
 namespace logkv {
 namespace {
 
+using testing::read_file_bytes;
 using testing::SpinContents;
 using testing::SpinDatabase;
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 class SqliteImportTest : public ::testing::Test {
  protected:
@@ -86,12 +81,12 @@ TEST_F(SqliteImportTest, FullStoreKeepsItsLimitAfterImport) {
 
 TEST_F(SqliteImportTest, SqliteFileIsNeverChanged) {
   SpinDatabase(db_).set_all(testing::sample_contents(2, 1));
-  const std::string before = read_bytes(db_);
+  const std::string before = read_file_bytes(db_);
   struct stat stat_before, stat_after;
   ASSERT_EQ(::stat(db_.c_str(), &stat_before), 0);
   ASSERT_TRUE(import("default", dir_.file("default")).is_ok());
   ASSERT_EQ(::stat(db_.c_str(), &stat_after), 0);
-  EXPECT_EQ(read_bytes(db_), before);
+  EXPECT_EQ(read_file_bytes(db_), before);
   EXPECT_EQ(stat_after.st_mtim.tv_sec, stat_before.st_mtim.tv_sec);
   EXPECT_EQ(stat_after.st_mtim.tv_nsec, stat_before.st_mtim.tv_nsec);
   EXPECT_FALSE(exists(db_ + "-journal"));
@@ -185,7 +180,7 @@ TEST_F(SqliteImportTest, TargetThatIsNotAStoreIsRefused) {
   const Result<StoreDigest> refused = import("default", target);
   EXPECT_EQ(refused.status().code(), StatusCode::kCorruption);
   expect_mentions(refused.status(), "notes.txt");
-  EXPECT_EQ(read_bytes(target + "/notes.txt"), "mine");
+  EXPECT_EQ(read_file_bytes(target + "/notes.txt"), "mine");
 }
 
 TEST_F(SqliteImportTest, StaleTemporaryFolderIsEmptiedFirst) {
@@ -206,7 +201,7 @@ TEST_F(SqliteImportTest, ForeignFileInTheTemporaryFolderIsNeverRemoved) {
   const Result<StoreDigest> refused = import("default", target);
   EXPECT_FALSE(refused.is_ok());
   expect_mentions(refused.status(), "notes.txt");
-  EXPECT_EQ(read_bytes(import_temp_dir(target) + "/notes.txt"), "mine");
+  EXPECT_EQ(read_file_bytes(import_temp_dir(target) + "/notes.txt"), "mine");
   EXPECT_FALSE(exists(target));
 }
 
