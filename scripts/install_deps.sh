@@ -11,12 +11,15 @@ packages=(
   g++ gcc meson ninja-build pkg-config python3
   libxxhash-dev liburing-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libtomlplusplus-dev
+  nlohmann-json3-dev libcpp-httplib-dev libhiredis-dev
 )
 case "${1:-}" in
   --build) ;;
   ""|--with-clang)
     # Peers of the benchmark harness and the chart script.
     packages+=(librocksdb-dev libleveldb-dev liblmdb-dev python3-matplotlib)
+    # Real servers and clients the tests start on loopback: Redis stores, `logkv serve`.
+    packages+=(redis-server curl)
     [[ "${1:-}" == "--with-clang" ]] && packages+=(clang libclang-rt-14-dev)
     ;;
   *) echo "install_deps: unknown argument '$1' (expected --build or --with-clang)" >&2; exit 2 ;;
