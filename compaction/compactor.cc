@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "compaction/merge_plan.h"
 #include "compaction/merger.h"
@@ -209,10 +210,12 @@ std::vector<uint64_t> Compactor::immutable_segment_ids() const {
 }
 
 Status Compactor::merge_locked(std::span<const uint64_t> inputs,
-                               std::span<const uint64_t> immutable) {
+                               std::span<const uint64_t> immutable, bool counted) {
+  // Compaction frees space: on a full disk its outputs may use the space reserve.
+  const std::unique_ptr<ReservePermit> permit = env_.fs->permit_reserve();
   Result<MergeOutcome> outcome = merge_segments(env_, inputs, immutable, stop_);
   if (!outcome.is_ok()) return outcome.status();
-  compactions_.fetch_add(1, std::memory_order_relaxed);
+  if (counted) compactions_.fetch_add(1, std::memory_order_relaxed);
   segment_bytes_written_.fetch_add(outcome->segment_bytes_written, std::memory_order_relaxed);
   hint_bytes_written_.fetch_add(outcome->hint_bytes_written, std::memory_order_relaxed);
   last_compaction_unix_ms_.store(unix_ms_now(), std::memory_order_relaxed);
@@ -222,7 +225,22 @@ Status Compactor::merge_locked(std::span<const uint64_t> inputs,
 Status Compactor::compact_all() {
   std::lock_guard job(job_mutex_);
   if (stop_.load(std::memory_order_relaxed)) return compaction_cancelled();
-  LOGKV_RETURN_IF_ERROR(env_.host->seal_active_segment());
+  // First the segments that hold nothing needed: dropping them writes nothing, so on a full disk
+  // they free the room that sealing (a new segment) and copying the live records then need.
+  std::vector<uint64_t> needless;
+  const std::vector<uint64_t> before_seal = immutable_segment_ids();
+  for (uint64_t id : before_seal) {
+    const std::optional<SegmentUsage> usage = env_.usage->find(id);
+    if (usage && usage->holds_nothing_needed()) needless.push_back(id);
+  }
+  if (!needless.empty()) {
+    LOGKV_RETURN_IF_ERROR(merge_locked(needless, before_seal, /*counted=*/false));
+  }
+  {
+    // The new segment sealing starts is a write to free space too.
+    const std::unique_ptr<ReservePermit> permit = env_.fs->permit_reserve();
+    LOGKV_RETURN_IF_ERROR(env_.host->seal_active_segment());
+  }
   const std::vector<uint64_t> immutable = immutable_segment_ids();
   if (immutable.empty()) return Status::ok();
   return merge_locked(immutable, immutable);

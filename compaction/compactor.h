@@ -56,9 +56,10 @@ class Compactor {
   // thread and waits for a compact() running on another thread. Later calls fail.
   void stop();
 
-  // Seals the active segment, then compacts every immutable segment, so that the store holds
-  // only live records (and the tombstones they still need) once this returns, apart from writes
-  // that arrive meanwhile. Afterwards every immutable segment of at least
+  // Drops the immutable segments that hold nothing needed (writing nothing, so that this works on
+  // a full disk), seals the active segment, then compacts every immutable segment, so that the
+  // store holds only live records (and the tombstones they still need) once this returns, apart
+  // from writes that arrive meanwhile. Afterwards every immutable segment of at least
   // Options::hint_segment_bytes_min bytes has a hint file.
   Status compact_all();
   // Compacts exactly `segment_ids`, which must be immutable segments (for tests and tools).
@@ -91,7 +92,10 @@ class Compactor {
   // have none. Requires job_mutex_.
   Status write_missing_hints_locked(uint64_t segment_bytes_min);
   // Requires job_mutex_.
-  Status merge_locked(std::span<const uint64_t> inputs, std::span<const uint64_t> immutable);
+  // `counted`: adds to CompactionStats::compactions (a compact() counts once, however many
+  // merges it runs).
+  Status merge_locked(std::span<const uint64_t> inputs, std::span<const uint64_t> immutable,
+                      bool counted = true);
   // Requires job_mutex_, which keeps the segments it reads from being deleted meanwhile.
   std::vector<SegmentState> segment_states() const;
   void wake();

@@ -17,6 +17,10 @@ namespace {
 // here. Tiny segments (tests) skip it: a chunk would dwarf them.
 constexpr uint64_t kPreallocateChunkBytes = 4 << 20;
 constexpr uint64_t kPreallocateSegmentBytesMin = 1 << 20;
+// The space reserve (fs/space_reserve.h): enough for the tombstones of many deletes, a new
+// segment and the live records of a small store's compaction on a full disk (docs/DESIGN.md,
+// "A full disk").
+constexpr uint64_t kSpaceReserveBytes = 1 << 20;
 
 constexpr char kIoBackendVariable[] = "LOGKV_IO_BACKEND";
 
@@ -52,6 +56,8 @@ Result<std::shared_ptr<FileSystem>> file_system_for(std::string_view path, const
   }
   if (posix_file_system()->list_dir(std::string(path)).is_ok()) {
     fs_options.probe_dir = std::string(path);
+    fs_options.reserve_path = join_path(std::string(path), kReserveFileName);
+    fs_options.reserve_bytes = kSpaceReserveBytes;
   }
   return make_posix_file_system(fs_options);
 }

@@ -96,6 +96,8 @@ Status StoreImpl::open() {
   log_ = std::make_unique<LogAppender>(*fs_, dir_, segments_, usage_, options_);
   LOGKV_RETURN_IF_ERROR(
       log_->open(log->newest_segment_id, log->newest_segment_bytes, log->highest_segment_id + 1));
+  // Room for the deletes and compaction that recover a full disk (docs/DESIGN.md, "A full disk").
+  fs_->restore_reserve();
   if (options_.sync_mode == SyncMode::kInterval) {
     syncer_ = std::make_unique<IntervalSyncer>(std::chrono::milliseconds(options_.sync_interval_ms),
                                                [this] { sync_in_background(); });

@@ -42,6 +42,12 @@ void StoreImpl::commit_group(std::span<WriteRequest* const> group) {
   if (staged.empty()) return;
   std::vector<IndexEntry> entries;
   bool sealed = false;
+  // Deletes free space: on a full disk a group of only tombstones may use the space reserve
+  // (fs/space_reserve.h), so that deleting keys and compacting can recover the disk.
+  const bool only_deletes = std::all_of(staged.begin(), staged.end(), [](const StagedRecord& r) {
+    return r.type == RecordType::kDelete;
+  });
+  const std::unique_ptr<ReservePermit> permit = only_deletes ? fs_->permit_reserve() : nullptr;
   const Status written = log_->append(staged, &entries, &sealed);
   if (sealed) compactor_->note_segment_sealed();
   if (!written.is_ok()) {

@@ -65,6 +65,12 @@ enum class OpenMode : uint8_t {
   kAppendExisting,  // open an existing file and append at its end; kNotFound if missing
 };
 
+// Held while a store writes to free space (fs/space_reserve.h): see FileSystem::permit_reserve.
+class ReservePermit {
+ public:
+  virtual ~ReservePermit() = default;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -91,6 +97,15 @@ class FileSystem {
   // known, if any other holder has it (another process, or another lock in this process). The
   // lock holds even when the file `path` is removed or replaced meanwhile.
   virtual Result<std::unique_ptr<FileLock>> lock(const std::string& path) = 0;
+
+  // While the returned permit lives, a write that finds the disk full may release the file
+  // system's space reserve and try again (fs/space_reserve.h). A store holds one only for writes
+  // that free space: tombstones and compaction. nullptr when the file system keeps no reserve.
+  virtual std::unique_ptr<ReservePermit> permit_reserve() { return nullptr; }
+  // Makes the space reserve if the file system keeps one and it is missing; best effort (a full
+  // disk leaves the store without one until a removal frees space). A store calls it once its
+  // folder is locked and known to be a store's, so that no other folder ever gets one.
+  virtual void restore_reserve() {}
 
   // The I/O backend of the write path, for stats ("pwrite", "io_uring", "memory", ...).
   virtual std::string_view io_backend_name() const { return "pwrite"; }

@@ -130,6 +130,10 @@ Result<std::shared_ptr<PosixFileSystem>> PosixFileSystem::create(
   auto file_system = std::make_shared<PosixFileSystem>();
   file_system->preallocate_chunk_bytes_ = options.preallocate_chunk_bytes;
   file_system->preallocate_name_suffix_ = options.preallocate_name_suffix;
+  if (!options.reserve_path.empty() && options.reserve_bytes > 0) {
+    file_system->reserve_ =
+        std::make_shared<SpaceReserve>(options.reserve_path, options.reserve_bytes);
+  }
   if (options.backend == IoBackend::kPwrite) return file_system;
   const Status probe =
       probe_io_uring(options.probe_dir.empty() ? default_probe_dir() : options.probe_dir);
@@ -161,8 +165,14 @@ uint64_t PosixFileSystem::preallocate_chunk_bytes_for(std::string_view path) con
 Result<std::unique_ptr<WritableFile>> PosixFileSystem::open_writable(const std::string& path,
                                                                      OpenMode mode) {
   const uint64_t chunk_bytes = preallocate_chunk_bytes_for(path);
-  if (use_io_uring_) return UringWritableFile::open(path, mode, chunk_bytes);
-  return PosixWritableFile::open(path, mode, chunk_bytes);
+  Result<std::unique_ptr<WritableFile>> file =
+      use_io_uring_ ? UringWritableFile::open(path, mode, chunk_bytes)
+                    : PosixWritableFile::open(path, mode, chunk_bytes);
+  // Both backends' files are PosixWritableFiles.
+  if (file.is_ok() && reserve_ != nullptr) {
+    static_cast<PosixWritableFile&>(**file).set_space_reserve(reserve_);
+  }
+  return file;
 }
 
 Result<std::unique_ptr<RandomAccessFile>> PosixFileSystem::open_random_access(
@@ -246,6 +256,15 @@ Status PosixFileSystem::sync_dir(const std::string& dir) {
   return Status::ok();
 }
 
+std::unique_ptr<ReservePermit> PosixFileSystem::permit_reserve() {
+  return reserve_ == nullptr ? nullptr : reserve_->permit();
+}
+
+void PosixFileSystem::restore_reserve() {
+  // Best effort: with no room for it now, the next remove() tries again.
+  if (reserve_ != nullptr) static_cast<void>(reserve_->restore());
+}
+
 Status PosixFileSystem::rename(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     return posix_error("cannot rename '" + from + "' to '" + to + "'", errno);
@@ -255,6 +274,8 @@ Status PosixFileSystem::rename(const std::string& from, const std::string& to) {
 
 Status PosixFileSystem::remove(const std::string& path) {
   if (::unlink(path.c_str()) != 0) return posix_error("cannot remove '" + path + "'", errno);
+  // Space was freed: make the reserve again if a full disk used it up (best effort).
+  if (reserve_ != nullptr && path != reserve_->path()) static_cast<void>(reserve_->restore());
   return Status::ok();
 }
 

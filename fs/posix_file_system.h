@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "fs/file_system.h"
+#include "fs/space_reserve.h"
 #include "logkv/options.h"
 
 namespace logkv {
@@ -56,6 +57,11 @@ struct PosixFileSystemOptions {
   // The folder where the io_uring probe writes its temporary file: the store folder, so that
   // the probe runs on the file system the store writes to. Must exist. Empty: $TMPDIR, or /tmp.
   std::string probe_dir;
+  // A space reserve (fs/space_reserve.h) of `reserve_bytes` at `reserve_path`, made by
+  // restore_reserve() and again after a remove() frees space, released by a write that finds no
+  // room while a permit is held. Empty path: none.
+  std::string reserve_path;
+  uint64_t reserve_bytes = 0;
 };
 
 inline constexpr uint64_t kPreallocateChunkBytesMin = 64 << 10;
@@ -80,6 +86,8 @@ class PosixFileSystem final : public FileSystem {
   Status sync_dir(const std::string& dir) override;
   Status rename(const std::string& from, const std::string& to) override;
   Status remove(const std::string& path) override;
+  std::unique_ptr<ReservePermit> permit_reserve() override;
+  void restore_reserve() override;
   Status truncate(const std::string& path, uint64_t size) override;
   Result<std::unique_ptr<FileLock>> lock(const std::string& path) override;
 
@@ -95,6 +103,7 @@ class PosixFileSystem final : public FileSystem {
  private:
   bool use_io_uring_ = false;
   uint64_t preallocate_chunk_bytes_ = 0;
+  std::shared_ptr<SpaceReserve> reserve_;
   std::string preallocate_name_suffix_;
   std::string io_uring_unusable_reason_;
 };

@@ -16,6 +16,8 @@ namespace {
 
 // Preallocation writes its zeros from one shared buffer of this size, repeatedly.
 constexpr size_t kZeroBufferBytes = 1 << 20;
+// When space runs low, preallocation asks for whole pages only.
+constexpr uint64_t kPageBytes = 4096;
 
 const char* zero_buffer() {
   static const std::vector<char> zeros(kZeroBufferBytes, '\0');
@@ -135,26 +137,68 @@ Status PosixWritableFile::ensure_allocated(uint64_t append_bytes) {
   // the bytes it puts on the disk, while the one size update its own sync then commits is
   // small beside its data (measured with 1 MiB values: 1.5 times the rate of prefilling).
   if (append_bytes >= chunk / kLargeAppendFractionOfChunk) return Status::ok();
-  const uint64_t target_bytes = (needed_bytes + chunk - 1) / chunk * chunk;
-  const std::string what =
-      "cannot preallocate '" + path_ + "' to " + std::to_string(target_bytes) + " bytes";
-  // Bytes in [size_bytes_, allocated_bytes_) are zeros already; only the new range is written.
-  for (uint64_t offset = allocated_bytes_; offset < target_bytes;) {
-    const size_t piece =
-        static_cast<size_t>(std::min<uint64_t>(kZeroBufferBytes, target_bytes - offset));
-    const int error_number = pwrite_fully(fd_.get(), {zero_buffer(), piece}, offset);
-    if (error_number != 0) return posix_error(what, error_number);
-    offset += piece;
+  const uint64_t chunk_target_bytes = (needed_bytes + chunk - 1) / chunk * chunk;
+  uint64_t target_bytes = chunk_target_bytes;
+  int error_number = extend_with_zeros(target_bytes);
+  if (is_out_of_space(error_number)) {
+    // Space runs low: no more zeros than this append needs (in whole pages), so that the store
+    // fills the disk instead of refusing writes with most of a chunk still free; then the
+    // reserve.
+    target_bytes = (needed_bytes + kPageBytes - 1) / kPageBytes * kPageBytes;
+    error_number = extend_with_zeros(target_bytes);
+    if (is_out_of_space(error_number) && reserve_ != nullptr && reserve_->release()) {
+      error_number = extend_with_zeros(target_bytes);
+    }
   }
-  const int error_number = fdatasync_retrying_eintr(fd_.get());
-  if (error_number != 0) return posix_error(what + " durably", error_number);
+  if (error_number != 0) {
+    std::string what =
+        "cannot preallocate '" + path_ + "' to " + std::to_string(chunk_target_bytes) + " bytes";
+    if (target_bytes != chunk_target_bytes) {
+      what += ", nor to the " + std::to_string(target_bytes) + " this append needs";
+    }
+    return posix_error(what, error_number);
+  }
   allocated_bytes_ = target_bytes;
   return Status::ok();
 }
 
+int PosixWritableFile::extend_with_zeros(uint64_t target_bytes) {
+  // Bytes in [size_bytes_, allocated_bytes_) are zeros already; only the new range is written.
+  int error_number = 0;
+  for (uint64_t offset = allocated_bytes_; offset < target_bytes && error_number == 0;) {
+    const size_t piece =
+        static_cast<size_t>(std::min<uint64_t>(kZeroBufferBytes, target_bytes - offset));
+    error_number = pwrite_fully(fd_.get(), {zero_buffer(), piece}, offset);
+    offset += piece;
+  }
+  if (error_number == 0) error_number = fdatasync_retrying_eintr(fd_.get());
+  if (error_number != 0) {
+    // Give back what the zeros took, so that a retry (or the reserve) has that room again.
+    int result;
+    do {
+      result = ::ftruncate(fd_.get(), static_cast<off_t>(allocated_bytes_));
+    } while (result != 0 && errno == EINTR);
+  }
+  return error_number;
+}
+
+template <typename Attempt>
+Status PosixWritableFile::retry_after_releasing_reserve(Attempt attempt) {
+  out_of_space_ = false;
+  Status status = attempt();
+  if (!status.is_ok() && out_of_space_ && reserve_ != nullptr && reserve_->release()) {
+    out_of_space_ = false;
+    status = attempt();
+  }
+  return status;
+}
+
 Status PosixWritableFile::write_at(std::string_view data, uint64_t offset) {
   const int error_number = pwrite_fully(fd_.get(), data, offset);
-  if (error_number != 0) return posix_error("cannot append to '" + path_ + "'", error_number);
+  if (error_number != 0) {
+    note_write_errno(error_number);
+    return posix_error("cannot append to '" + path_ + "'", error_number);
+  }
   return Status::ok();
 }
 
@@ -173,7 +217,10 @@ Status PosixWritableFile::append(std::string_view data) {
   LOGKV_RETURN_IF_ERROR(check_writable("append to"));
   if (data.empty()) return Status::ok();
   Status status = ensure_allocated(data.size());
-  if (status.is_ok()) status = write_at(data, size_bytes_);
+  // Writes are positional: a retry writes the same bytes at the same offset again.
+  if (status.is_ok()) {
+    status = retry_after_releasing_reserve([&] { return write_at(data, size_bytes_); });
+  }
   if (!status.is_ok()) return fail(std::move(status));
   appended(data.size());
   return Status::ok();
@@ -190,7 +237,10 @@ Status PosixWritableFile::append_and_sync(std::string_view data) {
   LOGKV_RETURN_IF_ERROR(check_writable("append to"));
   if (data.empty()) return sync();
   Status status = ensure_allocated(data.size());
-  if (status.is_ok()) status = write_and_datasync(data, size_bytes_);
+  // Retried only when the write found no room, before any sync of it ran.
+  if (status.is_ok()) {
+    status = retry_after_releasing_reserve([&] { return write_and_datasync(data, size_bytes_); });
+  }
   if (!status.is_ok()) return fail(std::move(status));
   appended(data.size());
   return Status::ok();

@@ -21,6 +21,10 @@
 // Durability: append() leaves the bytes in the kernel's page cache (visible to readers of the
 // same file at once, lost on power loss); sync() makes them durable with fdatasync; close() of a
 // preallocated file also syncs (its truncation must be durable, and fdatasync covers the data).
+// Running out of space (ENOSPC, EDQUOT): a preallocation that finds no room for a whole chunk cuts
+// its zeros back and asks for only what the append needs; if that fails too, or a write itself
+// finds no room, the file releases the store's space reserve (fs/space_reserve.h, when it has
+// one) and tries once more. Only then does the append fail, as below.
 // Failure: the first failed append(), sync() or preallocation is remembered and every later
 // append() or sync() fails too, naming the first failure. After a failed fdatasync the kernel
 // may already have dropped the dirty pages and a retry could report success for data that never
@@ -36,6 +40,7 @@
 
 #include "fs/file_system.h"
 #include "fs/logical_end.h"
+#include "fs/space_reserve.h"
 #include "fs/unique_fd.h"
 
 namespace logkv {
@@ -76,6 +81,9 @@ class PosixWritableFile : public WritableFile {
   // The file's length on disk: size() plus the preallocated zeros.
   uint64_t allocated_bytes() const { return allocated_bytes_; }
 
+  // The reserve to release when a write finds no room; none by default.
+  void set_space_reserve(std::shared_ptr<SpaceReserve> reserve) { reserve_ = std::move(reserve); }
+
  protected:
   // How bytes reach the file; each returns a Status naming path() on failure and is called only
   // while the file is writable. write_at() writes all of `data` at `offset`.
@@ -86,12 +94,22 @@ class PosixWritableFile : public WritableFile {
 
   const std::string& path() const { return path_; }
   int fd() const { return fd_.get(); }
+  // Write backends call this with the errno of a failed write, so that a failure for lack of
+  // space can be retried after releasing the reserve.
+  void note_write_errno(int error_number) { out_of_space_ = is_out_of_space(error_number); }
 
  private:
   // Returns the reason this file may no longer be written, or ok.
   Status check_writable(std::string_view operation) const;
   // Extends the file with zeros so that `append_bytes` more bytes fit, when preallocating.
   Status ensure_allocated(uint64_t append_bytes);
+  // Writes zeros from the allocated end up to `target_bytes` and syncs them. Returns 0 or an
+  // errno; on failure the file is cut back to its allocated end, releasing what was written.
+  int extend_with_zeros(uint64_t target_bytes);
+  // Runs `attempt` (a write) and, when it fails for lack of space and the reserve could be
+  // released, runs it once more.
+  template <typename Attempt>
+  Status retry_after_releasing_reserve(Attempt attempt);
   // Remembers `failure` as the reason to refuse later writes and returns it.
   Status fail(Status failure);
   void appended(uint64_t bytes);
@@ -107,6 +125,8 @@ class PosixWritableFile : public WritableFile {
   // Shared with this process's readers of the file while preallocating; null otherwise.
   std::shared_ptr<LogicalEnd> logical_end_;
   Status first_failure_;
+  std::shared_ptr<SpaceReserve> reserve_;
+  bool out_of_space_ = false;  // the last failed write found no room
 };
 
 }  // namespace logkv

@@ -30,10 +30,13 @@ UringWritableFile::UringWritableFile(std::string path, OpenedForWriting opened,
     : PosixWritableFile(std::move(path), std::move(opened), preallocate_chunk_bytes),
       ring_(std::move(ring)) {}
 
-Status UringWritableFile::write_failure(std::string_view data, uint64_t offset, int result) const {
+Status UringWritableFile::write_failure(std::string_view data, uint64_t offset, int result) {
   const std::string what = "cannot append " + std::to_string(data.size()) + " bytes to '" + path() +
                            "' at offset " + std::to_string(offset);
-  if (result < 0) return posix_error(what, -result);
+  if (result < 0) {
+    note_write_errno(-result);
+    return posix_error(what, -result);
+  }
   return Status::io_error(what + ": short write of " + std::to_string(result) +
                           " bytes (is the disk full?)");
 }
@@ -76,6 +79,13 @@ Status UringWritableFile::write_and_datasync(std::string_view data, uint64_t off
     return Status::io_error("cannot append to and sync '" + path() + "': " + ring_status.message());
   }
   const int written = chain[0].result;
+  if (written > 0 && static_cast<size_t>(written) < data.size()) {
+    // A short write (a nearly full disk, say) breaks the link: write the rest, then sync, so
+    // that running out of space shows as its errno (see note_write_errno).
+    LOGKV_RETURN_IF_ERROR(write_at(data.substr(static_cast<size_t>(written)),
+                                   offset + static_cast<uint64_t>(written)));
+    return datasync();
+  }
   if (written < 0 || static_cast<size_t>(written) != data.size()) {
     const Status failure = write_failure(data, offset, written);
     if (chain[1].result != -ECANCELED) return failure;

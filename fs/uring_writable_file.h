@@ -49,7 +49,7 @@ class UringWritableFile final : public PosixWritableFile {
 
  private:
   // Status for a write of `data` at `offset` that ended with `result` (-errno or bytes).
-  Status write_failure(std::string_view data, uint64_t offset, int result) const;
+  Status write_failure(std::string_view data, uint64_t offset, int result);
 
   std::unique_ptr<UringRing> ring_;
 };

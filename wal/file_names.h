@@ -8,6 +8,8 @@
 //                        renamed to its final name once complete and synced. A temporary file
 //                        found at open was never published, so open removes it.
 //   LOCK                 the writer's lock file
+//   RESERVE              zeros kept so that a full disk can still be recovered by deletes and
+//                        compaction (fs/space_reserve.h); "RESERVE.tmp" while it is made
 //
 // Thread-safety: pure functions.
 #ifndef LOGKV_WAL_FILE_NAMES_H_
@@ -24,6 +26,7 @@ inline constexpr std::string_view kSegmentFileSuffix = ".log";
 inline constexpr std::string_view kHintFileSuffix = ".hint";
 inline constexpr std::string_view kTempFileSuffix = ".tmp";
 inline constexpr char kLockFileName[] = "LOCK";
+inline constexpr char kReserveFileName[] = "RESERVE";
 
 inline constexpr size_t kSegmentFileIdDigits = 10;
 // The largest id that fits in kSegmentFileIdDigits digits.

@@ -265,7 +265,7 @@ TEST_P(PreallocationTest, FailedPreallocationNamesTheFileAndPoisonsIt) {
   EXPECT_EQ(status.code(), StatusCode::kIOError);
   EXPECT_THAT(status.message(),
               HasSubstr("cannot preallocate '/dev/full' to " + std::to_string(kChunk) +
-                        " bytes: No space left on device"));
+                        " bytes, nor to the 4096 this append needs: No space left on device"));
   EXPECT_THAT((*file)->append("x").message(), HasSubstr("after an earlier failure"));
   EXPECT_EQ((*file)->size(), 0u);
 }

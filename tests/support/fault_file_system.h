@@ -96,6 +96,9 @@ class FaultFileSystem final : public FileSystem {
   Status remove(const std::string& path) override;
   Status truncate(const std::string& path, uint64_t size) override;
   Result<std::unique_ptr<FileLock>> lock(const std::string& path) override;
+  // The wrapped file system's (not counted as an operation).
+  std::unique_ptr<ReservePermit> permit_reserve() override { return base_->permit_reserve(); }
+  void restore_reserve() override { base_->restore_reserve(); }
 
  private:
   const std::shared_ptr<FileSystem> base_;
