@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <chrono>
@@ -26,6 +27,15 @@ constexpr time_t kKeepAliveTimeoutSeconds = 2;
 // threads get a turn.
 constexpr size_t kKeepAliveRequestsMax = 100;
 
+// httplib listens with a backlog of 5: a burst of clients connecting at once overflows it, and
+// the kernel drops their handshakes (clients then see resets or one-second stalls). Linux lets
+// listen() be called again on a listening socket to raise the backlog; httplib keeps the socket
+// in a protected member, hence the subclass.
+class Server : public httplib::Server {
+ public:
+  void raise_listen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+};
+
 bool is_loopback(const std::string& host) {
   if (host == "localhost") return true;
   in_addr v4{};
@@ -35,14 +45,19 @@ bool is_loopback(const std::string& host) {
   return false;
 }
 
+bool is_served_method(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "POST" || method == "DELETE";
+}
+
 void apply(const ServeReply& reply, httplib::Response& response) {
   response.status = reply.status;
   if (!reply.allow.empty()) response.set_header("Allow", reply.allow);
   if (!reply.body.empty()) response.set_content(reply.body, reply.content_type);
 }
 
-void serve_request(Store& store, const httplib::Request& request, httplib::Response& response) {
-  ServeRequest mapped{request.method, request.path, request.body, {}, {}, {}};
+void serve_request(Store& store, const httplib::Request& request, std::string_view body,
+                   httplib::Response& response) {
+  ServeRequest mapped{request.method, request.path, body, {}, {}, {}};
   if (request.has_param("limit")) mapped.limit = request.get_param_value("limit");
   if (request.has_param("cursor")) mapped.cursor = request.get_param_value("cursor");
   if (request.has_param("prefix")) mapped.prefix = request.get_param_value("prefix");
@@ -58,8 +73,7 @@ httplib::Server::HandlerResponse explain_refusal(const Limits& limits,
   if (!response.body.empty() || response.status == 404) {
     return httplib::Server::HandlerResponse::Unhandled;
   }
-  const bool known_method = request.method == "GET" || request.method == "HEAD" ||
-                            request.method == "POST" || request.method == "DELETE";
+  const bool known_method = is_served_method(request.method);
   ServeReply reply;
   if (response.status == 413) {
     reply = error_reply(
@@ -74,6 +88,7 @@ httplib::Server::HandlerResponse explain_refusal(const Limits& limits,
                                     "bytes; use a shorter key"));
   } else if (response.status == 400 && !request.method.empty() && !known_method) {
     reply = method_not_allowed(request.method, request.path);
+    response.set_header("Connection", "close");  // its body, if any, was not read
   } else if (response.status == 400) {
     reply = error_reply(400, Status::invalid_argument("the request is not well-formed HTTP/1.1"));
   } else {
@@ -176,25 +191,51 @@ ExitCode run_serve(const StoreSelection& selection, const ServeOptions& options,
   Store& opened = **store;
   const Limits limits = store->limits();
 
-  httplib::Server server;
+  Server server;
   const size_t threads = options.threads;
   // httplib takes ownership of the queue it is handed as a raw pointer.
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(limits.value_bytes_max);
   server.set_keep_alive_timeout(kKeepAliveTimeoutSeconds);
   server.set_keep_alive_max_count(kKeepAliveRequestsMax);
+  // httplib writes a response's headers and body separately; with Nagle's algorithm the body
+  // waits for the client's delayed ACK (about 40 ms) on a keep-alive connection.
+  server.set_tcp_nodelay(true);
   const auto handler = [&opened](const httplib::Request& request, httplib::Response& response) {
-    serve_request(opened, request, response);
+    serve_request(opened, request, request.body, response);
+  };
+  // POST bodies are read through a content reader: httplib's ordinary handlers parse a body sent
+  // as application/x-www-form-urlencoded (what `curl -d` sends) and refuse one over 8 KiB. The
+  // reader applies only the payload limit (value_bytes_max), and the bytes are stored as sent.
+  const auto post_handler = [&opened](const httplib::Request& request, httplib::Response& response,
+                                      const httplib::ContentReader& read_body) {
+    std::string body;
+    const bool complete = read_body([&body](const char* data, size_t length) {
+      body.append(data, length);
+      return true;
+    });
+    if (!complete) {
+      // httplib has set why (413 over the payload limit); explain_refusal adds the reason.
+      if (response.status < 400) response.status = 400;
+      return;
+    }
+    serve_request(opened, request, body, response);
   };
   // Every path matches; the routes tell keys from /_keys and refuse the methods they do not
   // serve with 405 and Allow. HEAD goes to the Get handler.
   const std::string kAnyPath = ".*";
   server.Get(kAnyPath, handler);
-  server.Post(kAnyPath, handler);
+  server.Post(kAnyPath, post_handler);
   server.Delete(kAnyPath, handler);
-  server.Put(kAnyPath, handler);
-  server.Patch(kAnyPath, handler);
-  server.Options(kAnyPath, handler);
+  // Other methods httplib knows (PUT, PATCH, OPTIONS, ...) are refused before it reads a body:
+  // it would wait for the end of a body without a length until its read timeout.
+  server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (is_served_method(request.method)) return httplib::Server::HandlerResponse::Unhandled;
+    apply(method_not_allowed(request.method, request.path), response);
+    // The body, if any, is left unread: the connection cannot carry another request.
+    response.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [limits](const httplib::Request& request, httplib::Response& response) {
         return explain_refusal(limits, request, response);
@@ -210,6 +251,7 @@ ExitCode run_serve(const StoreSelection& selection, const ServeOptions& options,
                                                 " (address in use, or not an address of this "
                                                 "machine); pick another --listen")));
   }
+  server.raise_listen_backlog();
   if (!address->loopback) {
     io.err << "logkv: warning: serving on " << options.listen
            << ", which other machines may reach: no authentication, no TLS\n";
