@@ -8,9 +8,7 @@
 #include "logkv/key_text.h"
 
 namespace logkv::tool {
-namespace {
 
-// The engine's limit messages name the Limits field; a tool user raises it with a flag.
 std::string_view flag_for_limit(const Status& status) {
   if (status.code() != StatusCode::kLimitExceeded) return {};
   const std::string& message = status.message();
@@ -19,8 +17,6 @@ std::string_view flag_for_limit(const Status& status) {
   if (message.find("keys_max") != std::string::npos) return "--keys-max";
   return {};
 }
-
-}  // namespace
 
 ExitCode report(CommandIo& io, std::string_view what_failed, const Status& status) {
   io.err << "logkv: " << what_failed << ": " << status.to_string();
@@ -54,8 +50,8 @@ Result<OpenStore> OpenStore::open(const StoreSelection& selection, IfMissing if_
   options.create_if_missing = if_missing == IfMissing::kCreate;
   options.lock_wait_ms = selection.lock_wait_ms;
   // A command lives for one operation: a background compaction would only be started and
-  // cancelled. `logkv compact` compacts explicitly.
-  options.automatic_compaction = false;
+  // cancelled. `logkv compact` compacts explicitly; a server compacts as it goes.
+  options.automatic_compaction = selection.long_lived;
   Result<std::unique_ptr<Store>> store = Store::open(selection.path, options);
   if (!store.is_ok()) {
     // The engine's message names the folder; add what a tool user can do about a missing one.

@@ -43,9 +43,16 @@ struct StoreSelection {
   std::string label = "default";
   // How long to wait for another writer to close the store (--wait).
   uint32_t lock_wait_ms = 0;
+  // The store is held for long (`serve`): it keeps automatic compaction on, as a host does,
+  // instead of leaving compaction to `logkv compact`.
+  bool long_lived = false;
   // Where the host's notices go (a migration from Spin's database), one line each; none: dropped.
   std::ostream* notices = nullptr;
 };
+
+// The flag that raises the limit which refused `status` ("--key-bytes-max", ...), or "" when no
+// limit did: the engine's messages name the Limits field, a tool user raises it with a flag.
+std::string_view flag_for_limit(const Status& status);
 
 // Prints the one-line error every failure produces ("logkv: <what failed>: <status>", plus the
 // flag that raises the limit when a limit refused the input) and picks the exit code for it.

@@ -13,6 +13,7 @@
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
 #include "tools/migration_commands.h"
+#include "tools/serve_command.h"
 
 namespace {
 
@@ -151,6 +152,22 @@ int main(int argc, char** argv) {
   bool force = false;
   export_sqlite->add_flag("--force", force, "Replace FILE if it exists");
 
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Answer HTTP requests for the store's keys (POST/GET/HEAD/DELETE /<key>, GET /_keys)");
+  logkv::tool::ServeOptions serve_options;
+  serve
+      ->add_option("--listen", serve_options.listen,
+                   "HOST:PORT to listen on; port 0 picks a free one (printed on stdout)")
+      ->capture_default_str();
+  serve->add_flag("--public", serve_options.public_address,
+                  "Allow a --listen address that is not loopback (no authentication, no TLS)");
+  serve
+      ->add_option("--threads", serve_options.threads,
+                   "Worker threads; each serves one open connection at a time")
+      ->check(kPositiveWholeNumber)
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -162,7 +179,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommands().empty() && !unparsed.empty()) {
       problem = "unknown command '" + unparsed.front() +
                 "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
-                "get-many, delete-many, import-sqlite, export-sqlite)";
+                "get-many, delete-many, import-sqlite, export-sqlite, serve)";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -216,6 +233,8 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
   } else if (export_sqlite->parsed()) {
     result = logkv::tool::run_export_sqlite(selection, sqlite_path, force, io);
+  } else if (serve->parsed()) {
+    result = logkv::tool::run_serve(selection, serve_options, io);
   }
   return to_int(result);
 }
