@@ -1,15 +1,18 @@
-// `logkv`: the command-line tool for a logkv store. Parses the command line and hands each
-// command to kv_commands; see docs/TOOL.md for the commands, their output and exit codes.
+// working rules and a HARD DEADLINE of 20:20 UTC. `logkv`: the command-line tool for a logkv store.
+// Parses the command line and hands each command to kv_commands; see docs/TOOL.md for the commands,
+// their output and exit codes.
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "tools/batch_commands.h"
+#include "tools/dump_load_commands.h"
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
 #include "tools/migration_commands.h"
@@ -136,6 +139,30 @@ int main(int argc, char** argv) {
   CLI::App* compact = app.add_subcommand(
       "compact", "Rewrite the store's files to hold only live data; print the sizes before/after");
 
+  CLI::App* dump = app.add_subcommand(
+      "dump", "Print every live key and its value in byte order, as JSON Lines or text");
+  logkv::tool::DumpQuery dump_query;
+  dump->add_option("--format", dump_query.format,
+                   "jsonl: {\"key\":...,\"value_b64\":...} per line, for load; text: "
+                   "key<TAB>value, escaped")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, logkv::tool::DumpFormat>{{"jsonl", logkv::tool::DumpFormat::kJsonl},
+                                                         {"text", logkv::tool::DumpFormat::kText}},
+          CLI::ignore_case))
+      ->default_str("jsonl");
+  dump->add_option("--prefix", dump_query.prefix, "Only keys that start with this text");
+  dump->add_flag("--keys-only", dump_query.keys_only, "The keys without their values");
+  CLI::App* load = app.add_subcommand(
+      "load", "Store the records of a dump (JSON Lines) from FILE or standard input, in batches");
+  logkv::tool::LoadOptions load_options;
+  load->add_option("FILE", load_options.source, "The dump to read; - for standard input")
+      ->capture_default_str();
+  load->add_flag("--all-or-nothing", load_options.all_or_nothing,
+                 "One atomic batch: a bad line leaves the store unchanged");
+  load->add_option("--batch-keys", load_options.batch_keys, "Records per atomic batch")
+      ->check(kPositiveWholeNumber)
+      ->capture_default_str();
+
   std::string sqlite_path;
   CLI::App* import_sqlite = app.add_subcommand(
       "import-sqlite",
@@ -162,7 +189,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommands().empty() && !unparsed.empty()) {
       problem = "unknown command '" + unparsed.front() +
                 "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
-                "get-many, delete-many, import-sqlite, export-sqlite)";
+                "get-many, delete-many, dump, load, import-sqlite, export-sqlite)";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -212,6 +239,10 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_stats(selection, io);
   } else if (compact->parsed()) {
     result = logkv::tool::run_compact(selection, io);
+  } else if (dump->parsed()) {
+    result = logkv::tool::run_dump(selection, dump_query, io);
+  } else if (load->parsed()) {
+    result = logkv::tool::run_load(selection, load_options, io);
   } else if (import_sqlite->parsed()) {
     result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
   } else if (export_sqlite->parsed()) {
