@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "logkv/key_text.h"
+#include "logkv/log_records.h"
 #include "logkv/store.h"
 #include "tools/jsonl_records.h"
 #include "tools/progress_bar.h"
@@ -131,10 +132,44 @@ std::string plural(uint64_t count, std::string_view noun) {
   return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
 }
 
+ExitCode run_dump_all_versions(const StoreSelection& selection, const DumpQuery& query,
+                               CommandIo& io) {
+  constexpr std::string_view kCommand = "dump --all-versions";
+  if (selection.path.empty()) {
+    return report(io, kCommand,
+                  Status::invalid_argument("it reads a store's folder directly; name the folder "
+                                           "with --store DIR (or LOGKV_STORE)"));
+  }
+  ProgressBar progress = ProgressBar::for_stderr("dump", 0, ProgressUnit::kItems);
+  std::string line;
+  Result<LogWalk> walk = read_log_records(selection.path, [&](const LogRecord& record) {
+    progress.advance(1);
+    if (!record.key.starts_with(query.prefix)) return Status::ok();
+    const bool with_value = !query.keys_only && record.kind == LogRecordKind::kSet;
+    line = query.format == DumpFormat::kJsonl ? format_log_record_jsonl(record, with_value)
+                                              : format_log_record_text(record, with_value);
+    io.out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    if (!io.out) return Status::io_error("the output was not fully written");
+    return Status::ok();
+  });
+  progress.finish();
+  if (!walk.is_ok()) {
+    finish_output(io, ExitCode::kSuccess);
+    return report(io, kCommand, walk.status());
+  }
+  if (walk->torn_tail_bytes > 0) {
+    io.err << "logkv: dump --all-versions: note: the newest segment ends in "
+           << walk->torn_tail_bytes
+           << " bytes of an unfinished append (a crash, or a writer at work), not shown\n";
+  }
+  return finish_output(io, ExitCode::kSuccess);
+}
+
 }  // namespace
 
 ExitCode run_dump(const StoreSelection& selection, const DumpQuery& query, CommandIo& io) {
   constexpr std::string_view kCommand = "dump";
+  if (query.all_versions) return run_dump_all_versions(selection, query, io);
   Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
   if (!store.is_ok()) return report(io, kCommand, store.status());
   ProgressBar progress = ProgressBar::for_stderr(

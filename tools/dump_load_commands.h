@@ -21,11 +21,22 @@ struct DumpQuery {
   DumpFormat format = DumpFormat::kJsonl;
   std::string prefix;      // only keys that start with it
   bool keys_only = false;  // the keys without their values
+  // Every record on disk instead of the live keys (logkv/log_records.h): needs the store's
+  // folder (--store), which it reads without opening the store.
+  bool all_versions = false;
 };
 
 // Prints every live key that starts with query.prefix, in byte order, one line each: JSON Lines
 // ({"key":...,"value_b64":...}, or {"key":...} with keys_only) or text (key TAB value, escaped).
 // Fails (kStoreError) when the store folder does not exist.
+//
+// With query.all_versions: every intact record in log order (segments by id, records by
+// offset), live or not, one line each with its segment, offset, sequence, kind ("set" or
+// "delete") and whether more records of its atomic batch follow:
+//   {"segment":1,"offset":32,"sequence":1,"kind":"set","batch_continues":false,"key":...,
+//    "value_b64":...}
+// (no value_b64 for a delete or with keys_only); text form: the same fields TAB-separated.
+// Damage stops it with kStoreError naming the file and offset, after the records before it.
 ExitCode run_dump(const StoreSelection& store, const DumpQuery& query, CommandIo& io);
 
 struct LoadOptions {

@@ -51,6 +51,44 @@ std::string format_text_record(std::string_view key, const std::string* value) {
   return line;
 }
 
+namespace {
+
+std::string_view kind_name(LogRecordKind kind) {
+  return kind == LogRecordKind::kDelete ? "delete" : "set";
+}
+
+}  // namespace
+
+std::string format_log_record_jsonl(const LogRecord& record, bool with_value) {
+  std::string line = "{\"segment\":" + std::to_string(record.segment_id) +
+                     ",\"offset\":" + std::to_string(record.offset) +
+                     ",\"sequence\":" + std::to_string(record.sequence) + ",\"kind\":\"" +
+                     std::string(kind_name(record.kind)) +
+                     "\",\"batch_continues\":" + (record.batch_continues ? "true" : "false") +
+                     ",\"key\":";
+  append_json_string(line, record.key);
+  if (with_value) {
+    line += ",\"value_b64\":\"";
+    line += encode_base64(record.value);
+    line += '"';
+  }
+  line += "}\n";
+  return line;
+}
+
+std::string format_log_record_text(const LogRecord& record, bool with_value) {
+  std::string line =
+      std::to_string(record.segment_id) + '\t' + std::to_string(record.offset) + '\t' +
+      std::to_string(record.sequence) + '\t' + std::string(kind_name(record.kind)) +
+      (record.batch_continues ? "\tbatch-continues\t" : "\t-\t") + escape_text(record.key);
+  if (with_value) {
+    line += '\t';
+    line += escape_text(record.value);
+  }
+  line += '\n';
+  return line;
+}
+
 Result<JsonlRecord> parse_jsonl_record(std::string_view line) {
   Result<std::vector<std::pair<std::string, std::string>>> members = parse_json_string_object(line);
   if (!members.is_ok()) return members.status();

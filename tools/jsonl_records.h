@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "logkv/log_records.h"
 #include "logkv/status.h"
 
 namespace logkv::tool {
@@ -31,6 +32,11 @@ std::string escape_text(std::string_view text);
 
 // One line of the text form, '\n' included; `value` null: the key alone.
 std::string format_text_record(std::string_view key, const std::string* value);
+
+// One line of `dump --all-versions` in JSON Lines or text (see dump_load_commands.h);
+// `with_value` false leaves the value out (a delete, or --keys-only).
+std::string format_log_record_jsonl(const LogRecord& record, bool with_value);
+std::string format_log_record_text(const LogRecord& record, bool with_value);
 
 struct JsonlRecord {
   std::string key;

@@ -152,6 +152,9 @@ int main(int argc, char** argv) {
       ->default_str("jsonl");
   dump->add_option("--prefix", dump_query.prefix, "Only keys that start with this text");
   dump->add_flag("--keys-only", dump_query.keys_only, "The keys without their values");
+  dump->add_flag("--all-versions", dump_query.all_versions,
+                 "Every record on disk in log order (overwritten, deleted, batches), with its "
+                 "segment, offset, sequence and kind; needs --store");
   CLI::App* load = app.add_subcommand(
       "load", "Store the records of a dump (JSON Lines) from FILE or standard input, in batches");
   logkv::tool::LoadOptions load_options;
