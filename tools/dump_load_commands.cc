@@ -245,7 +245,8 @@ ExitCode run_load(const StoreSelection& selection, const LoadOptions& options, C
   const auto stored_before = [&](uint64_t line) {
     if (stored_records == 0) return std::string("nothing was stored");
     return plural(stored_records, "record") + " from the lines before " + std::to_string(line) +
-           " were stored; nothing from line " + std::to_string(line) + " on";
+           (stored_records == 1 ? " was" : " were") + " stored; nothing from line " +
+           std::to_string(line) + " on";
   };
   // Stores the pending batch; on failure ends the command.
   const auto flush = [&]() -> std::optional<ExitCode> {
