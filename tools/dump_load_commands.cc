@@ -154,7 +154,7 @@ ExitCode run_dump_all_versions(const StoreSelection& selection, const DumpQuery&
   });
   progress.finish();
   if (!walk.is_ok()) {
-    finish_output(io, ExitCode::kSuccess);
+    io.out.flush();  // the records before the damage are shown in full
     return report(io, kCommand, walk.status());
   }
   if (walk->torn_tail_bytes > 0) {
