@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -142,14 +141,12 @@ int main(int argc, char** argv) {
   CLI::App* dump = app.add_subcommand(
       "dump", "Print every live key and its value in byte order, as JSON Lines or text");
   logkv::tool::DumpQuery dump_query;
-  dump->add_option("--format", dump_query.format,
+  std::string dump_format = "jsonl";
+  dump->add_option("--format", dump_format,
                    "jsonl: {\"key\":...,\"value_b64\":...} per line, for load; text: "
                    "key<TAB>value, escaped")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, logkv::tool::DumpFormat>{{"jsonl", logkv::tool::DumpFormat::kJsonl},
-                                                         {"text", logkv::tool::DumpFormat::kText}},
-          CLI::ignore_case))
-      ->default_str("jsonl");
+      ->check(CLI::IsMember({"jsonl", "text"}))
+      ->capture_default_str();
   dump->add_option("--prefix", dump_query.prefix, "Only keys that start with this text");
   dump->add_flag("--keys-only", dump_query.keys_only, "The keys without their values");
   dump->add_flag("--all-versions", dump_query.all_versions,
@@ -243,6 +240,8 @@ int main(int argc, char** argv) {
   } else if (compact->parsed()) {
     result = logkv::tool::run_compact(selection, io);
   } else if (dump->parsed()) {
+    dump_query.format =
+        dump_format == "text" ? logkv::tool::DumpFormat::kText : logkv::tool::DumpFormat::kJsonl;
     result = logkv::tool::run_dump(selection, dump_query, io);
   } else if (load->parsed()) {
     result = logkv::tool::run_load(selection, load_options, io);
