@@ -2,9 +2,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
-
-#include "bench/json_writer.h"
 
 namespace logkv::bench {
 namespace {
@@ -71,63 +71,62 @@ void print_row(const Row& row, std::FILE* out) {
                p50.c_str(), p99.c_str(), figure.c_str(), ratio.c_str(), detail.c_str());
 }
 
-void write_capabilities(JsonWriter& json, const Capabilities& caps) {
-  json.begin_object();
-  json.field("point_reads", caps.point_reads);
-  json.field("listing", caps.listing);
-  json.field("reopen", caps.reopen);
-  json.field("native_increment", caps.native_increment);
-  json.field("in_memory_index", caps.in_memory_index);
-  json.field("writes_serialised_by_adapter", caps.writes_serialised_by_adapter);
-  json.field("reads_serialised_by_adapter", caps.reads_serialised_by_adapter);
-  json.end_object();
+using Json = nlohmann::ordered_json;
+
+Json optional_number(const std::optional<double>& number) {
+  return number.has_value() ? Json(*number) : Json(nullptr);
 }
 
-void write_row(JsonWriter& json, const Row& row) {
-  json.begin_object();
-  json.field("workload", row.workload);
-  json.field("group", row.group);
-  json.field("variant", row.variant);
-  json.field("engine", row.engine);
-  json.field("status", row_status_name(row.status));
-  json.field("note", row.note);
-  if (row.status == RowStatus::kOk) {
-    json.key("primary");
-    json.begin_object();
-    json.field("name", row.primary_name);
-    json.field("unit", row.primary_unit);
-    json.field("value", row.primary);
-    json.field("higher_is_better", row.higher_is_better);
-    json.end_object();
-    json.field("ratio_logkv_to_engine", row.ratio);
-    json.field("ops_per_sec", row.ops_per_sec);
-    json.field("p50_us", row.p50_us);
-    json.field("p99_us", row.p99_us);
-    json.field("ops", row.ops);
-    json.field("seconds", row.seconds);
-    json.key("figures");
-    json.begin_object();
-    for (const Figure& figure : row.figures) {
-      json.key(figure.name);
-      json.begin_object();
-      json.field("value", figure.value);
-      json.field("unit", figure.unit);
-      json.end_object();
-    }
-    json.end_object();
-    json.key("series");
-    json.begin_array();
-    for (const Sample& sample : row.series) {
-      json.begin_object();
-      json.field("seconds", sample.seconds);
-      json.field("ops", sample.ops);
-      json.field("disk_bytes", sample.disk_bytes);
-      json.field("live_bytes", sample.live_bytes);
-      json.end_object();
-    }
-    json.end_array();
+Json capabilities_json(const Capabilities& caps) {
+  return Json{
+      {"point_reads", caps.point_reads},
+      {"listing", caps.listing},
+      {"reopen", caps.reopen},
+      {"native_increment", caps.native_increment},
+      {"in_memory_index", caps.in_memory_index},
+      {"writes_serialised_by_adapter", caps.writes_serialised_by_adapter},
+      {"reads_serialised_by_adapter", caps.reads_serialised_by_adapter},
+  };
+}
+
+Json row_json(const Row& row) {
+  Json json = {
+      {"workload", row.workload},
+      {"group", row.group},
+      {"variant", row.variant},
+      {"engine", row.engine},
+      {"status", row_status_name(row.status)},
+      {"note", row.note},
+  };
+  if (row.status != RowStatus::kOk) return json;
+  json["primary"] = Json{
+      {"name", row.primary_name},
+      {"unit", row.primary_unit},
+      {"value", row.primary},
+      {"higher_is_better", row.higher_is_better},
+  };
+  json["ratio_logkv_to_engine"] = optional_number(row.ratio);
+  json["ops_per_sec"] = optional_number(row.ops_per_sec);
+  json["p50_us"] = optional_number(row.p50_us);
+  json["p99_us"] = optional_number(row.p99_us);
+  json["ops"] = row.ops;
+  json["seconds"] = row.seconds;
+  Json figures = Json::object();
+  for (const Figure& figure : row.figures) {
+    figures[figure.name] = Json{{"value", figure.value}, {"unit", figure.unit}};
   }
-  json.end_object();
+  json["figures"] = std::move(figures);
+  Json series = Json::array();
+  for (const Sample& sample : row.series) {
+    series.push_back(Json{
+        {"seconds", sample.seconds},
+        {"ops", sample.ops},
+        {"disk_bytes", sample.disk_bytes},
+        {"live_bytes", sample.live_bytes},
+    });
+  }
+  json["series"] = std::move(series);
+  return json;
 }
 
 }  // namespace
@@ -198,70 +197,56 @@ void print_table(const RunReport& report, std::FILE* out) {
 }
 
 Status write_json(const RunReport& report, const std::string& path) {
-  JsonWriter json;
-  json.begin_object();
-  json.field("schema", "logkv-bench/1");
-  json.field("mode", report.config->quick ? "quick" : "full");
-  json.field("command", report.config->command_line);
-  json.field("started_at", report.started_at);
-  json.field("seed", report.config->seed);
-
   const MachineInfo& machine = report.machine;
-  json.key("machine");
-  json.begin_object();
-  json.field("cpu_model", machine.cpu_model);
-  json.field("cpus", static_cast<uint64_t>(machine.cpus));
-  json.field("memory_bytes", machine.memory_bytes);
-  json.field("kernel", machine.kernel);
-  json.field("dir", machine.dir);
-  json.field("fs_type", machine.fs_type);
-  json.field("fs_device", machine.fs_device);
-  json.field("load_average_start", machine.load_average_start);
-  json.field("load_average_end", machine.load_average_end);
-  json.end_object();
-
-  json.key("engines");
-  json.begin_array();
+  Json json = {
+      {"schema", "logkv-bench/1"},
+      {"mode", report.config->quick ? "quick" : "full"},
+      {"command", report.config->command_line},
+      {"started_at", report.started_at},
+      {"seed", report.config->seed},
+      {"machine",
+       {
+           {"cpu_model", machine.cpu_model},
+           {"cpus", machine.cpus},
+           {"memory_bytes", machine.memory_bytes},
+           {"kernel", machine.kernel},
+           {"dir", machine.dir},
+           {"fs_type", machine.fs_type},
+           {"fs_device", machine.fs_device},
+           {"load_average_start", machine.load_average_start},
+           {"load_average_end", machine.load_average_end},
+       }},
+  };
+  Json engines = Json::array();
   for (const EngineInfo& engine : report.engines) {
-    json.begin_object();
-    json.field("name", engine.name);
-    json.field("settings", engine.settings);
-    json.field("version", engine.version);
-    json.field("io_backend", engine.io_backend);
-    json.key("capabilities");
-    write_capabilities(json, engine.capabilities);
-    json.end_object();
+    engines.push_back(Json{
+        {"name", engine.name},
+        {"settings", engine.settings},
+        {"version", engine.version},
+        {"io_backend", engine.io_backend},
+        {"capabilities", capabilities_json(engine.capabilities)},
+    });
   }
-  json.end_array();
-
-  json.key("workloads");
-  json.begin_array();
+  json["engines"] = std::move(engines);
+  Json workloads = Json::array();
   for (const WorkloadDescription& workload : report.workloads) {
-    json.begin_object();
-    json.field("name", workload.name);
-    json.field("group", workload.group);
-    json.field("description", workload.description);
-    json.end_object();
+    workloads.push_back(Json{
+        {"name", workload.name},
+        {"group", workload.group},
+        {"description", workload.description},
+    });
   }
-  json.end_array();
+  json["workloads"] = std::move(workloads);
+  Json rows = Json::array();
+  for (const Row& row : report.rows) rows.push_back(row_json(row));
+  json["rows"] = std::move(rows);
+  json["check"] = Json{{"ran", report.checked}, {"problems", report.check_problems}};
 
-  json.key("rows");
-  json.begin_array();
-  for (const Row& row : report.rows) write_row(json, row);
-  json.end_array();
-
-  json.key("check");
-  json.begin_object();
-  json.field("ran", report.checked);
-  json.key("problems");
-  json.begin_array();
-  for (const std::string& problem : report.check_problems) json.value(problem);
-  json.end_array();
-  json.end_object();
-  json.end_object();
-
+  // Non-finite figures become null (JSON has no NaN); text from the machine (a CPU model, a
+  // device name) that is not UTF-8 is written with U+FFFD rather than failing the whole run.
+  const std::string text = json.dump(2, ' ', false, Json::error_handler_t::replace);
   std::ofstream file(path, std::ios::trunc);
-  file << json.text() << "\n";
+  file << text << "\n";
   file.close();
   if (!file) {
     return Status::io_error("cannot write the JSON report to '" + path +

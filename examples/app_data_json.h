@@ -2,9 +2,9 @@
 //   {"views":3,"previous_request":"/goodbye"}
 //
 // The reader is deliberately strict: the document must be one object holding exactly these two
-// members, once each, in either order, with JSON whitespace anywhere JSON allows it. Anything
-// else is refused with the byte offset of the problem, because a counter silently reset by a
-// lenient parser would lose the data the example exists to keep.
+// members, once each, in either order, with JSON whitespace anywhere JSON allows it (read by
+// nlohmann-json). Anything else is refused, a syntax error with its byte offset, because a
+// counter silently reset by a lenient parser would lose the data the example exists to keep.
 //
 // Thread-safety: pure functions. Failure: parse_app_data returns kInvalidArgument and nothing
 // else happens.

@@ -11,7 +11,7 @@ packages=(
   g++ gcc meson ninja-build pkg-config python3
   libxxhash-dev liburing-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libtomlplusplus-dev
-  nlohmann-json3-dev libcpp-httplib-dev libhiredis-dev
+  nlohmann-json3-dev libcpp-httplib-dev libhiredis-dev libsodium-dev
 )
 case "${1:-}" in
   --build) ;;

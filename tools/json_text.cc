@@ -1,7 +1,9 @@
 #include "tools/json_text.h"
 
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_set>
 
@@ -10,254 +12,223 @@
 namespace logkv::tool {
 namespace {
 
-// Reads one JSON text left to right; every error names the byte offset it stopped at.
-class JsonReader {
+using Json = nlohmann::json;
+
+// An iterator over the input that remembers how many bytes the parser has read. nlohmann's SAX
+// callbacks carry no position, and a value of the wrong type (a number where a string belongs)
+// is refused from a callback; this count lets that error name a byte offset too.
+class CountingIterator {
  public:
-  explicit JsonReader(std::string_view json) : json_(json) {}
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
 
-  Status error(std::string_view what) const {
-    return Status::invalid_argument("JSON input at byte " + std::to_string(position_) + ": " +
-                                    std::string(what));
+  CountingIterator(const char* at, const char* begin, size_t* read_bytes)
+      : at_(at), begin_(begin), read_bytes_(read_bytes) {}
+
+  const char& operator*() const {
+    *read_bytes_ = static_cast<size_t>(at_ - begin_) + 1;
+    return *at_;
+  }
+  CountingIterator& operator++() {
+    ++at_;
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    CountingIterator before = *this;
+    ++at_;
+    return before;
+  }
+  bool operator==(const CountingIterator& other) const { return at_ == other.at_; }
+  bool operator!=(const CountingIterator& other) const { return at_ != other.at_; }
+
+ private:
+  const char* at_;
+  const char* begin_;
+  size_t* read_bytes_;
+};
+
+// nlohmann's message without its "[json.exception...] parse error at line 1, column N: " prefix
+// (the offset is given our way) and without the "last read: '...'" excerpt, which can hold a
+// whole megabyte-long string of raw input.
+std::string describe_parse_error(const std::string& what) {
+  std::string text = what;
+  if (size_t colon = text.find(": "); colon != std::string::npos) text.erase(0, colon + 2);
+  if (size_t last_read = text.find("; last read: '"); last_read != std::string::npos) {
+    size_t end = text.find("'; expected", last_read);
+    text.erase(last_read, end == std::string::npos ? std::string::npos : end + 1 - last_read);
+  }
+  return text;
+}
+
+Status error_at(size_t offset, std::string_view what) {
+  return Status::invalid_argument("JSON input at byte " + std::to_string(offset) + ": " +
+                                  std::string(what));
+}
+
+// A SAX handler that accepts one object of strings or one array of strings and refuses
+// anything else at the position it was found.
+class StringsHandler : public nlohmann::json_sax<Json> {
+ public:
+  enum class Shape { kObject, kArray };
+
+  StringsHandler(Shape shape, std::string_view json, const size_t* read_bytes)
+      : shape_(shape), json_(json), read_bytes_(read_bytes) {}
+
+  std::vector<std::pair<std::string, std::string>> pairs;  // kObject
+  std::vector<std::string> strings;                        // kArray
+  std::optional<Status> error;
+
+  bool null() override { return wrong_type("null"); }
+  bool boolean(bool) override { return wrong_type("true or false"); }
+  bool number_integer(number_integer_t) override { return wrong_type("a number"); }
+  bool number_unsigned(number_unsigned_t) override { return wrong_type("a number"); }
+  bool number_float(number_float_t, const string_t&) override { return wrong_type("a number"); }
+  bool binary(binary_t&) override { return wrong_type("binary data"); }
+
+  bool string(string_t& text) override {
+    if (depth_ != 1 || (shape_ == Shape::kObject && !after_name_)) return wrong_type("a string");
+    if (shape_ == Shape::kArray && !seen_.insert(text).second) return duplicate(text);
+    if (shape_ == Shape::kObject) {
+      pairs.back().second = std::move(text);
+      after_name_ = false;
+    } else {
+      strings.push_back(std::move(text));
+    }
+    accepted();
+    return true;
   }
 
-  void skip_whitespace() {
-    while (position_ < json_.size() && (json_[position_] == ' ' || json_[position_] == '\t' ||
-                                        json_[position_] == '\n' || json_[position_] == '\r')) {
-      ++position_;
-    }
+  bool key(string_t& name) override {
+    if (!seen_.insert(name).second) return duplicate(name);
+    pairs.emplace_back(std::move(name), std::string());
+    after_name_ = true;
+    accepted();
+    return true;
   }
 
-  // Skips whitespace, then consumes `c` if it is next.
-  bool consume(char c) {
-    skip_whitespace();
-    if (position_ < json_.size() && json_[position_] == c) {
-      ++position_;
-      return true;
-    }
+  bool start_object(std::size_t) override {
+    if (depth_ != 0 || shape_ != Shape::kObject) return wrong_type("an object");
+    ++depth_;
+    accepted();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (depth_ != 0 || shape_ != Shape::kArray) return wrong_type("an array");
+    ++depth_;
+    accepted();
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    accepted();
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    accepted();
+    return true;
+  }
+
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& ex) override {
+    error = error_at(position > 0 ? position - 1 : 0, describe_parse_error(ex.what()));
     return false;
   }
 
-  bool at_end() {
-    skip_whitespace();
-    return position_ == json_.size();
-  }
-
-  // A string literal; skips whitespace before it.
-  Result<std::string> string(std::string_view what) {
-    skip_whitespace();
-    if (position_ >= json_.size() || json_[position_] != '"') {
-      return error("expected " + std::string(what) + " (a string in double quotes)");
-    }
-    ++position_;
-    std::string text;
-    while (true) {
-      if (position_ >= json_.size()) return error("the string is not closed");
-      const char c = json_[position_];
-      if (c == '"') {
-        ++position_;
-        return text;
-      }
-      if (static_cast<unsigned char>(c) < 0x20) {
-        return error("a control character in a string must be escaped (e.g. \\n)");
-      }
-      if (c != '\\') {
-        text += c;
-        ++position_;
-        continue;
-      }
-      LOGKV_RETURN_IF_ERROR(escape(text));
-    }
-  }
-
  private:
-  // At a backslash: appends what the escape stands for.
-  Status escape(std::string& text) {
-    if (position_ + 1 >= json_.size()) return error("the string ends inside an escape");
-    const char kind = json_[position_ + 1];
-    position_ += 2;
-    switch (kind) {
-      case '"':
-      case '\\':
-      case '/':
-        text += kind;
-        return Status::ok();
-      case 'b':
-        text += '\b';
-        return Status::ok();
-      case 'f':
-        text += '\f';
-        return Status::ok();
-      case 'n':
-        text += '\n';
-        return Status::ok();
-      case 'r':
-        text += '\r';
-        return Status::ok();
-      case 't':
-        text += '\t';
-        return Status::ok();
-      case 'u':
-        return unicode_escape(text);
-      default:
-        position_ -= 1;
-        return error("unknown escape; use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX");
+  // Every token accepted so far ended exactly where the parser stopped reading (strings and
+  // brackets need no look-ahead), so the refused token starts after it, past whitespace and
+  // at most one ':' or ','.
+  void accepted() { accepted_end_ = *read_bytes_; }
+
+  size_t refused_token_offset() const {
+    size_t at = accepted_end_;
+    auto skip_whitespace = [&] {
+      while (at < json_.size() &&
+             (json_[at] == ' ' || json_[at] == '\t' || json_[at] == '\n' || json_[at] == '\r')) {
+        ++at;
+      }
+    };
+    skip_whitespace();
+    if (at < json_.size() && (json_[at] == ':' || json_[at] == ',')) {
+      ++at;
+      skip_whitespace();
     }
+    return at;
   }
 
-  std::optional<uint32_t> hex4() {
-    if (json_.size() - position_ < 4) return std::nullopt;
-    uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = json_[position_ + i];
-      value <<= 4;
-      if (c >= '0' && c <= '9') {
-        value |= c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        value |= c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        value |= c - 'A' + 10;
-      } else {
-        return std::nullopt;
-      }
-    }
-    position_ += 4;
-    return value;
-  }
-
-  // After "\u": one code point, or a surrogate pair written as two escapes.
-  Status unicode_escape(std::string& text) {
-    std::optional<uint32_t> unit = hex4();
-    if (!unit) return error("\\u must be followed by 4 hex digits");
-    uint32_t code_point = *unit;
-    if (code_point >= 0xDC00 && code_point <= 0xDFFF) {
-      return error("\\u escape of a low surrogate without a high surrogate before it");
-    }
-    if (code_point >= 0xD800 && code_point <= 0xDBFF) {
-      if (json_.substr(position_, 2) != "\\u") {
-        return error("\\u escape of a high surrogate must be followed by a low surrogate");
-      }
-      position_ += 2;
-      std::optional<uint32_t> low = hex4();
-      if (!low || *low < 0xDC00 || *low > 0xDFFF) {
-        return error("\\u escape of a high surrogate must be followed by a low surrogate");
-      }
-      code_point = 0x10000 + ((code_point - 0xD800) << 10) + (*low - 0xDC00);
-    }
-    append_utf8(text, code_point);
-    return Status::ok();
-  }
-
-  static void append_utf8(std::string& text, uint32_t code_point) {
-    if (code_point < 0x80) {
-      text += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-      text += static_cast<char>(0xC0 | (code_point >> 6));
-      text += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-      text += static_cast<char>(0xE0 | (code_point >> 12));
-      text += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-      text += static_cast<char>(0x80 | (code_point & 0x3F));
+  bool wrong_type(std::string_view found) {
+    std::string expected;
+    if (depth_ == 0) {
+      expected = shape_ == Shape::kObject ? "an object ({\"key\": \"value\", ...})"
+                                          : "an array ([\"key\", ...])";
     } else {
-      text += static_cast<char>(0xF0 | (code_point >> 18));
-      text += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-      text += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-      text += static_cast<char>(0x80 | (code_point & 0x3F));
+      expected = shape_ == Shape::kObject ? "the key's value as a string in double quotes"
+                                          : "a key (a string in double quotes)";
     }
+    error =
+        error_at(refused_token_offset(), "expected " + expected + ", found " + std::string(found));
+    return false;
   }
 
+  bool duplicate(std::string_view text) {
+    std::string quoted;
+    append_json_string(quoted, text);
+    error = Status::invalid_argument("JSON input: key " + quoted +
+                                     " appears twice; give each key once");
+    return false;
+  }
+
+  const Shape shape_;
   const std::string_view json_;
-  size_t position_ = 0;
+  const size_t* read_bytes_;
+  size_t accepted_end_ = 0;
+  int depth_ = 0;
+  bool after_name_ = false;
+  std::unordered_set<std::string> seen_;
 };
 
-Status check_utf8(std::string_view json) {
+// Parses `json` into `handler`; the error it recorded, if any.
+Status parse_strings(std::string_view json, StringsHandler::Shape shape,
+                     std::optional<StringsHandler>& handler) {
+  // nlohmann refuses bad UTF-8 inside strings only; this names the first bad byte anywhere.
   if (auto bad = first_invalid_utf8_offset(json)) {
-    return Status::invalid_argument("JSON input at byte " + std::to_string(*bad) +
-                                    ": not valid UTF-8; JSON text must be UTF-8");
+    return error_at(*bad, "not valid UTF-8; JSON text must be UTF-8");
   }
+  size_t read_bytes = 0;
+  handler.emplace(shape, json, &read_bytes);
+  const char* begin = json.data();
+  const bool parsed = Json::sax_parse(CountingIterator(begin, begin, &read_bytes),
+                                      CountingIterator(begin + json.size(), begin, &read_bytes),
+                                      &*handler, nlohmann::detail::input_format_t::json,
+                                      /*strict=*/true);
+  if (handler->error.has_value()) return *handler->error;
+  if (!parsed) return error_at(read_bytes, "the JSON text is not complete");
   return Status::ok();
-}
-
-Status duplicate(std::string_view what, std::string_view text) {
-  std::string quoted;
-  append_json_string(quoted, text);
-  return Status::invalid_argument("JSON input: " + std::string(what) + " " + quoted +
-                                  " appears twice; give each key once");
 }
 
 }  // namespace
 
 Result<std::vector<std::pair<std::string, std::string>>> parse_json_string_object(
     std::string_view json) {
-  LOGKV_RETURN_IF_ERROR(check_utf8(json));
-  JsonReader reader(json);
-  if (!reader.consume('{')) return reader.error("expected an object ({\"key\": \"value\", ...})");
-  std::vector<std::pair<std::string, std::string>> pairs;
-  std::unordered_set<std::string> names;
-  if (!reader.consume('}')) {
-    do {
-      Result<std::string> name = reader.string("a key");
-      if (!name.is_ok()) return name.status();
-      if (!reader.consume(':')) return reader.error("expected ':' after the key");
-      Result<std::string> value = reader.string("the key's value");
-      if (!value.is_ok()) return value.status();
-      if (!names.insert(*name).second) return duplicate("key", *name);
-      pairs.emplace_back(std::move(name).value(), std::move(value).value());
-    } while (reader.consume(','));
-    if (!reader.consume('}')) return reader.error("expected ',' or '}'");
-  }
-  if (!reader.at_end()) return reader.error("unexpected text after the object");
-  return pairs;
+  std::optional<StringsHandler> handler;
+  LOGKV_RETURN_IF_ERROR(parse_strings(json, StringsHandler::Shape::kObject, handler));
+  return std::move(handler->pairs);
 }
 
 Result<std::vector<std::string>> parse_json_string_array(std::string_view json) {
-  LOGKV_RETURN_IF_ERROR(check_utf8(json));
-  JsonReader reader(json);
-  if (!reader.consume('[')) return reader.error("expected an array ([\"key\", ...])");
-  std::vector<std::string> strings;
-  std::unordered_set<std::string> seen;
-  if (!reader.consume(']')) {
-    do {
-      Result<std::string> text = reader.string("a key");
-      if (!text.is_ok()) return text.status();
-      if (!seen.insert(*text).second) return duplicate("key", *text);
-      strings.push_back(std::move(text).value());
-    } while (reader.consume(','));
-    if (!reader.consume(']')) return reader.error("expected ',' or ']'");
-  }
-  if (!reader.at_end()) return reader.error("unexpected text after the array");
-  return strings;
+  std::optional<StringsHandler> handler;
+  LOGKV_RETURN_IF_ERROR(parse_strings(json, StringsHandler::Shape::kArray, handler));
+  return std::move(handler->strings);
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  // error_handler_t::replace: the precondition says valid UTF-8, and a broken one must not
+  // throw out of the tool; it would print U+FFFD instead.
+  out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace logkv::tool

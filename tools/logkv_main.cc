@@ -1,5 +1,6 @@
-// `logkv`: the command-line tool for a logkv store. Parses the command line and hands each
-// command to kv_commands; see docs/TOOL.md for the commands, their output and exit codes.
+// working rules and a HARD DEADLINE of 20:20 UTC. `logkv`: the command-line tool for a logkv store.
+// Parses the command line and hands each command to kv_commands; see docs/TOOL.md for the commands,
+// their output and exit codes.
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "tools/batch_commands.h"
+#include "tools/dump_load_commands.h"
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
 #include "tools/migration_commands.h"
@@ -137,6 +139,31 @@ int main(int argc, char** argv) {
   CLI::App* compact = app.add_subcommand(
       "compact", "Rewrite the store's files to hold only live data; print the sizes before/after");
 
+  CLI::App* dump = app.add_subcommand(
+      "dump", "Print every live key and its value in byte order, as JSON Lines or text");
+  logkv::tool::DumpQuery dump_query;
+  std::string dump_format = "jsonl";
+  dump->add_option("--format", dump_format,
+                   "jsonl: {\"key\":...,\"value_b64\":...} per line, for load; text: "
+                   "key<TAB>value, escaped")
+      ->check(CLI::IsMember({"jsonl", "text"}))
+      ->capture_default_str();
+  dump->add_option("--prefix", dump_query.prefix, "Only keys that start with this text");
+  dump->add_flag("--keys-only", dump_query.keys_only, "The keys without their values");
+  dump->add_flag("--all-versions", dump_query.all_versions,
+                 "Every record on disk in log order (overwritten, deleted, batches), with its "
+                 "segment, offset, sequence and kind; needs --store");
+  CLI::App* load = app.add_subcommand(
+      "load", "Store the records of a dump (JSON Lines) from FILE or standard input, in batches");
+  logkv::tool::LoadOptions load_options;
+  load->add_option("FILE", load_options.source, "The dump to read; - for standard input")
+      ->capture_default_str();
+  load->add_flag("--all-or-nothing", load_options.all_or_nothing,
+                 "One atomic batch: a bad line leaves the store unchanged");
+  load->add_option("--batch-keys", load_options.batch_keys, "Records per atomic batch")
+      ->check(kPositiveWholeNumber)
+      ->capture_default_str();
+
   std::string sqlite_path;
   CLI::App* import_sqlite = app.add_subcommand(
       "import-sqlite",
@@ -177,9 +204,12 @@ int main(int argc, char** argv) {
     // CLI11 reports a mistyped command as "a subcommand is required"; name the word instead.
     const std::vector<std::string> unparsed = app.remaining();
     if (app.get_subcommands().empty() && !unparsed.empty()) {
-      problem = "unknown command '" + unparsed.front() +
-                "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
-                "get-many, delete-many, import-sqlite, export-sqlite, serve)";
+      // Every command, in the order --help lists them, so that the list never goes stale.
+      std::string commands;
+      for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+        commands += (commands.empty() ? "" : ", ") + command->get_name();
+      }
+      problem = "unknown command '" + unparsed.front() + "' (commands: " + commands + ")";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -229,6 +259,12 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_stats(selection, io);
   } else if (compact->parsed()) {
     result = logkv::tool::run_compact(selection, io);
+  } else if (dump->parsed()) {
+    dump_query.format =
+        dump_format == "text" ? logkv::tool::DumpFormat::kText : logkv::tool::DumpFormat::kJsonl;
+    result = logkv::tool::run_dump(selection, dump_query, io);
+  } else if (load->parsed()) {
+    result = logkv::tool::run_load(selection, load_options, io);
   } else if (import_sqlite->parsed()) {
     result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
   } else if (export_sqlite->parsed()) {

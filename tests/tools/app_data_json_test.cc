@@ -70,7 +70,7 @@ TEST(AppDataJsonTest, RejectsUnknownMember) {
 }
 
 TEST(AppDataJsonTest, RejectsTrailingData) {
-  EXPECT_NE(parse_error("{\"views\":1,\"previous_request\":\"\"} x").find("after"),
+  EXPECT_NE(parse_error("{\"views\":1,\"previous_request\":\"\"} x").find("expected end of input"),
             std::string::npos);
 }
 

@@ -1,4 +1,4 @@
-// Tests of the tool's strict JSON reader and string writer (tools/json_text.h).
+// Tests of the tool's strict JSON reader and string writer over nlohmann-json (tools/json_text.h).
 #include "tools/json_text.h"
 
 #include <gtest/gtest.h>
@@ -81,6 +81,37 @@ TEST(JsonTextTest, ErrorNamesTheByteOffset) {
   ASSERT_FALSE(pairs.is_ok());
   EXPECT_NE(pairs.status().message().find("at byte 6"), std::string::npos)
       << pairs.status().message();
+}
+
+TEST(JsonTextTest, SyntaxErrorNamesTheOffsetOfTheBadByte) {
+  Result<Pairs> pairs = parse_json_string_object("{\"a\":\"1\"} x");
+  ASSERT_FALSE(pairs.is_ok());
+  EXPECT_NE(pairs.status().message().find("at byte 10"), std::string::npos)
+      << pairs.status().message();
+}
+
+TEST(JsonTextTest, WrongTypeInAnArrayNamesItsOffset) {
+  Result<Strings> strings = parse_json_string_array("[\"a\",\n 7]");
+  ASSERT_FALSE(strings.is_ok());
+  EXPECT_NE(strings.status().message().find("at byte 7"), std::string::npos)
+      << strings.status().message();
+  EXPECT_NE(strings.status().message().find("found a number"), std::string::npos)
+      << strings.status().message();
+}
+
+TEST(JsonTextTest, ValuesMayRepeat) {
+  EXPECT_EQ(parse_json_string_object(R"({"a":"1","b":"1"})").value(),
+            (Pairs{{"a", "1"}, {"b", "1"}}));
+}
+
+// A long string before the error is not echoed back into the message.
+TEST(JsonTextTest, ErrorDoesNotQuoteLongInput) {
+  const std::string json = "[\"" + std::string(10000, 'x') + "\" x]";
+  Result<Strings> strings = parse_json_string_array(json);
+  ASSERT_FALSE(strings.is_ok());
+  EXPECT_LT(strings.status().message().size(), 300u) << strings.status().message();
+  EXPECT_NE(strings.status().message().find("at byte 10004"), std::string::npos)
+      << strings.status().message();
 }
 
 TEST(JsonTextTest, RefusesUnescapedControlCharacters) {

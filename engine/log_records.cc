@@ -1,0 +1,63 @@
+#include "logkv/log_records.h"
+
+#include <memory>
+
+#include "fs/file_system.h"
+#include "wal/file_names.h"
+#include "wal/record.h"
+#include "wal/segment_scanner.h"
+#include "wal/store_folder.h"
+
+namespace logkv {
+
+Result<LogWalk> read_log_records(const std::string& store_dir,
+                                 const std::function<Status(const LogRecord&)>& visit) {
+  std::shared_ptr<FileSystem> fs = posix_file_system();
+  Result<StoreFolderListing> listing = list_store_folder(*fs, store_dir);
+  if (!listing.is_ok()) return listing.status();
+  LogWalk walk;
+  std::unique_ptr<char[]> scratch;
+  uint64_t scratch_bytes = 0;
+  const std::vector<uint64_t>& ids = listing->segment_ids;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string name = segment_file_name(ids[i]);
+    const std::string path = join_path(store_dir, name);
+    Result<std::unique_ptr<RandomAccessFile>> file = fs->open_random_access(path);
+    if (!file.is_ok()) return file.status();
+    Result<uint64_t> file_bytes = (*file)->size();
+    if (!file_bytes.is_ok()) return file_bytes.status();
+    if (*file_bytes > scratch_bytes || !scratch) {
+      scratch = std::make_unique_for_overwrite<char[]>(*file_bytes == 0 ? 1 : *file_bytes);
+      scratch_bytes = *file_bytes;
+    }
+    Result<std::string_view> contents = (*file)->read(0, *file_bytes, scratch.get());
+    if (!contents.is_ok()) return contents.status();
+    // A file shorter than its size a moment ago (another process truncated a torn tail) is
+    // scanned as far as it goes.
+    Status visit_error;
+    const SegmentScan scan = scan_segment(
+        *contents, path, ids[i], /*is_newest=*/i + 1 == ids.size(),
+        [&](const ScannedRecord& scanned) {
+          if (!visit_error.is_ok()) return;
+          LogRecord record;
+          record.segment_id = ids[i];
+          record.segment_file = name;
+          record.offset = scanned.offset;
+          record.sequence = scanned.record.sequence;
+          record.kind = scanned.record.type == RecordType::kDelete ? LogRecordKind::kDelete
+                                                                   : LogRecordKind::kSet;
+          record.batch_continues = (scanned.record.flags & kRecordFlagBatchContinues) != 0;
+          record.key = scanned.record.key;
+          record.value = scanned.record.value;
+          ++walk.records;
+          visit_error = visit(record);
+        });
+    if (!visit_error.is_ok()) return visit_error;
+    if (!scan.status.is_ok()) return scan.status;
+    if (scan.torn_tail) walk.torn_tail_bytes += scan.file_bytes - scan.valid_end;
+    ++walk.segments;
+  }
+  return walk;
+}
+
+}  // namespace logkv
