@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tools/batch_commands.h"
+#include "tools/copy_command.h"
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
 #include "tools/migration_commands.h"
@@ -150,6 +151,14 @@ int main(int argc, char** argv) {
   export_sqlite->add_option("FILE", sqlite_path, "The database to write")->required();
   bool force = false;
   export_sqlite->add_flag("--force", force, "Replace FILE if it exists");
+  logkv::tool::CopyRequest copy_request;
+  CLI::App* copy = app.add_subcommand(
+      "copy", "Copy every key of the store FROM_LABEL into the store TO_LABEL, verified");
+  copy->add_option("FROM_LABEL", copy_request.from_label, "The label to copy from")->required();
+  copy->add_option("TO_LABEL", copy_request.to_label, "The label to copy into")->required();
+  copy->add_option("--prefix", copy_request.prefix, "Copy only the keys that start with P");
+  copy->add_flag("--merge", copy_request.merge,
+                 "Copy into a store that holds keys (overwriting the keys both hold)");
 
   try {
     app.parse(argc, argv);
@@ -162,7 +171,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommands().empty() && !unparsed.empty()) {
       problem = "unknown command '" + unparsed.front() +
                 "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
-                "get-many, delete-many, import-sqlite, export-sqlite)";
+                "get-many, delete-many, import-sqlite, export-sqlite, copy)";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -216,6 +225,8 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
   } else if (export_sqlite->parsed()) {
     result = logkv::tool::run_export_sqlite(selection, sqlite_path, force, io);
+  } else if (copy->parsed()) {
+    result = logkv::tool::run_copy(selection, copy_request, io);
   }
   return to_int(result);
 }
