@@ -213,7 +213,8 @@ ExitCode run_copy(const StoreSelection& selection, const CopyRequest& request, C
   if (Status closed = to.close(); !closed.is_ok()) {
     return report(io, command, closed.with_context("closing the target"));
   }
-  io.out << "copied " << verification.source.pairs() << " keys (" << verification.source.bytes()
+  io.out << "copied " << verification.source.pairs()
+         << (verification.source.pairs() == 1 ? " key (" : " keys (") << verification.source.bytes()
          << " bytes) from '" << request.from_label << "' to '" << request.to_label << "', checksum "
          << hex(verification.source.checksum()) << ", verified\n";
   return finish_output(io, ExitCode::kSuccess);
