@@ -148,19 +148,22 @@ std::string RedisAddress::printable() const {
 
 std::string redact_redis_url(std::string_view url) {
   const size_t scheme_end = url.find("://");
+  // Not a url at all; it may still be "user:password@host", so show nothing before an '@'.
   if (scheme_end == std::string_view::npos) {
-    // Not a url at all; it may still be "user:password@host", so show nothing before an '@'.
     const size_t at = url.rfind('@');
     return at == std::string_view::npos ? std::string(url) : "***" + std::string(url.substr(at));
   }
+  // The last '@' anywhere, not only in the authority: a password with an unescaped '/', '?' or
+  // '#' does not parse, and must not show in the message that says so either.
   const std::string_view rest = url.substr(scheme_end + 3);
-  const size_t at = userinfo_end(rest);
+  const size_t at = rest.rfind('@');
   if (at == std::string_view::npos) return std::string(url);
   const std::string_view userinfo = rest.substr(0, at);
   const size_t colon = userinfo.find(':');
-  const std::string_view user = userinfo.substr(0, colon);
-  return std::string(url.substr(0, scheme_end + 3)) + std::string(user) + ":***" +
-         std::string(rest.substr(at));
+  // "user:password" shows the user; a lone word before '@' may be a password, so it is hidden.
+  const std::string shown =
+      colon == std::string_view::npos ? "***" : std::string(userinfo.substr(0, colon)) + ":***";
+  return std::string(url.substr(0, scheme_end + 3)) + shown + std::string(rest.substr(at));
 }
 
 Result<RedisAddress> parse_redis_url(std::string_view url) {
@@ -184,6 +187,13 @@ Result<RedisAddress> parse_redis_url(std::string_view url) {
   if (at != std::string_view::npos) {
     LOGKV_RETURN_IF_ERROR(parse_userinfo(url, rest.substr(0, at), address));
     rest = rest.substr(at + 1);
+  }
+  // Before any part is quoted in a message: an '@' left over means a password with an unescaped
+  // '/', '?' or '#', and the parts after it would show pieces of that password.
+  if (rest.find('@') != std::string_view::npos) {
+    return url_error(url,
+                     "an '@' outside [user]:password@; escape '/', '?', '#' and '@' in a "
+                     "password as %2F, %3F, %23 and %40");
   }
   LOGKV_RETURN_IF_ERROR(unix_socket ? parse_unix(url, rest, address)
                                     : parse_tcp(url, rest, address));

@@ -86,10 +86,13 @@ TEST(RedisUrlTest, MalformedUrlsAreRefusedSayingWhy) {
 TEST(RedisUrlTest, NoMessageShowsThePassword) {
   for (const std::string url :
        {"redis://u:hunter2@host:0", "redis://:hunter2@/x", "http://u:hunter2@h", "u:hunter2@h",
-        "redis://:hunter2@host/notadb"}) {
+        "redis://:hunter2@host/notadb", "redis://:hun/ter2@host", "redis://hunter2@host",
+        "unix://:hunter2?@/x"}) {
     Result<RedisAddress> address = parse_redis_url(url);
     ASSERT_FALSE(address.is_ok()) << url;
     EXPECT_EQ(address.status().message().find("hunter2"), std::string::npos)
+        << address.status().message();
+    EXPECT_EQ(address.status().message().find("ter2"), std::string::npos)
         << address.status().message();
     EXPECT_EQ(redact_redis_url(url).find("hunter2"), std::string::npos) << redact_redis_url(url);
   }
