@@ -19,8 +19,10 @@
 #                           counts raised (LOGKV_CRASH_POINTS etc., see docs/TESTING.md; values
 #                           already in the environment win), plus, when clang++ is installed,
 #                           every libFuzzer target for LOGKV_FUZZ_SECONDS (build-test-fuzz)
-#   ./test.sh --suite S     only suite S (base, fs, wal, index, compaction, engine, capi, tools,
-#                           crash, fuzz, bench), in each pass that runs it; may be repeated
+#   ./test.sh --suite S     only suite S (base, fs, wal, index, compaction, engine, host, redis,
+#                           migration, capi, tools, crash, fuzz, bench), in each pass that runs
+#                           it; may be repeated. The redis suite (passes 1 and 2) starts its own
+#                           redis-servers on 127.0.0.1 and skips, naming why, when none can start
 #
 # LOGKV_BUILD_PREFIX renames the build folders (default build-test: build-test, build-test-asan,
 # build-test-tsan, build-test-fuzz), so that several people can run the script in one tree.

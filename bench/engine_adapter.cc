@@ -22,6 +22,18 @@ Result<bool> EngineAdapter::exists(std::string_view) { return unsupported(*this,
 
 Result<std::vector<std::string>> EngineAdapter::keys() { return unsupported(*this, "key listing"); }
 
+Result<std::vector<std::optional<std::string>>> EngineAdapter::get_many(
+    std::span<const std::string_view> keys) {
+  std::vector<std::optional<std::string>> values;
+  values.reserve(keys.size());
+  for (std::string_view key : keys) {
+    Result<std::optional<std::string>> value = get(key);
+    if (!value.is_ok()) return value.status();
+    values.push_back(std::move(value).value());
+  }
+  return values;
+}
+
 Result<int64_t> EngineAdapter::increment(std::string_view, int64_t) {
   return unsupported(*this, "increment");
 }

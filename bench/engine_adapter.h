@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,7 +42,10 @@ struct Capabilities {
   // The engine keeps its whole index in process memory, so resident-set growth per key is
   // a meaningful figure (for engines that page an on-disk index it measures their caches).
   bool in_memory_index = false;
-  bool explicit_compaction = false;           // compact() runs the engine's compaction
+  bool explicit_compaction = false;  // compact() runs the engine's compaction
+  // get_many() is one batched read of the engine (Redis MGET, logkv's get_many); otherwise it
+  // is one get() per key, which the get-many row says.
+  bool native_get_many = false;
   bool writes_serialised_by_adapter = false;  // the adapter holds a mutex around writes
   bool reads_serialised_by_adapter = false;   // the adapter holds a mutex around reads
 };
@@ -122,6 +126,10 @@ class EngineAdapter {
   virtual Result<bool> exists(std::string_view key);
   virtual Result<std::vector<std::string>> keys();
 
+  // One result per key, in order, an empty optional for a missing key (Spin's get-many). The
+  // default calls get() per key.
+  virtual Result<std::vector<std::optional<std::string>>> get_many(
+      std::span<const std::string_view> keys);
   // Adds `delta` to the counter under `key` (a missing key counts as 0) and returns the new
   // value, atomically. Only when Capabilities::native_increment.
   virtual Result<int64_t> increment(std::string_view key, int64_t delta);

@@ -21,6 +21,10 @@ std::vector<EngineFactory> available_engines() {
 #if LOGKV_BENCH_HAVE_LMDB
   engines.push_back({"lmdb", make_lmdb_adapter});
 #endif
+#if LOGKV_BENCH_HAVE_REDIS
+  engines.push_back({"redis-always", [] { return make_redis_adapter(RedisFsync::kAlways); }});
+  engines.push_back({"redis-everysec", [] { return make_redis_adapter(RedisFsync::kEverySec); }});
+#endif
   engines.push_back({"raw-log", make_raw_log_adapter});
   return engines;
 }

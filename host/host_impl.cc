@@ -12,6 +12,8 @@ namespace logkv {
 namespace {
 
 std::string default_store_line(const StoreConfig& store) {
+  // Not the url itself: it may hold a password.
+  if (store.type == kStoreTypeRedis) return "Storing default key-value data to Redis";
   if (store.path.empty()) return "Storing default key-value data to memory";
   return "Storing default key-value data to \"" + store.path + "\"";
 }

@@ -20,6 +20,9 @@
 #include "fs/file_system.h"
 #include "logkv/host.h"
 #include "logkv/key_text.h"
+#ifdef LOGKV_HAVE_REDIS
+#include "redis/redis_url.h"
+#endif
 
 // toml++ chooses between exceptions and error results by whether the compiler allows exceptions;
 // both ways are handled below, and no exception leaves this file.
@@ -34,6 +37,16 @@ constexpr uint64_t kConfigBytesMax = uint64_t{16} << 20;
 
 constexpr std::string_view kKnownKeys =
     "type, path, max_key_bytes, max_value_bytes, max_keys, sync";
+constexpr std::string_view kKnownRedisKeys =
+    "type, url, key_prefix, timeout_ms, pool_size, max_key_bytes, max_value_bytes";
+// A Redis store's timeout_ms and pool_size: generous ceilings that still catch a typo.
+constexpr int64_t kRedisTimeoutMsMax = 600'000;
+constexpr int64_t kRedisPoolSizeMax = 1024;
+#ifdef LOGKV_HAVE_REDIS
+constexpr std::string_view kSupportedTypes = "spin, logkv, redis";
+#else
+constexpr std::string_view kSupportedTypes = "spin, logkv";
+#endif
 
 // Builds errors that start with "<source>:<line>:<column>: ".
 class ErrorPlace {
@@ -116,10 +129,22 @@ Status check_type(const ErrorPlace& place, const std::string& table_name, const 
   }
   if (*text == kStoreTypeSpin || *text == kStoreTypeLogkv) return Status::ok();
   const std::string shown = printable_key(*text);
-  if (*text == "redis" || *text == "azure_cosmos" || *text == "aws_dynamo") {
+#ifdef LOGKV_HAVE_REDIS
+  if (*text == kStoreTypeRedis) return Status::ok();
+#else
+  if (*text == kStoreTypeRedis) {
+    return place.not_supported(type->source(),
+                               "type 'redis' is not supported by this build: it was built without "
+                               "hiredis (install libhiredis-dev and set up the build again; "
+                               "supported types: " +
+                                   std::string(kSupportedTypes) + ")");
+  }
+#endif
+  if (*text == "azure_cosmos" || *text == "aws_dynamo") {
     return place.not_supported(type->source(), "type " + shown +
                                                    " is not supported by this build (supported "
-                                                   "types: spin, logkv)");
+                                                   "types: " +
+                                                   std::string(kSupportedTypes) + ")");
   }
   return place.invalid(type->source(),
                        "the store type " + shown +
@@ -153,6 +178,57 @@ Result<std::string> read_string(const ErrorPlace& place, std::string_view name,
   return std::move(*text);
 }
 
+// The keys of a `type = "redis"` table (after `type`, which the caller read).
+Status parse_redis_entry(const ErrorPlace& place, const std::string& table_name,
+                         const toml::key& entry_key, const toml::node& value, StoreConfig& store) {
+  const std::string_view name = entry_key.str();
+  if (name == "url") {
+    Result<std::string> url = read_string(place, name, value);
+    if (!url.is_ok()) return url.status();
+#ifdef LOGKV_HAVE_REDIS
+    if (Result<RedisAddress> address = parse_redis_url(*url); !address.is_ok()) {
+      return place.invalid(value.source(), address.status().message());
+    }
+#endif
+    store.url = std::move(url).value();
+  } else if (name == "key_prefix") {
+    Result<std::string> prefix = read_string(place, name, value);
+    if (!prefix.is_ok()) return prefix.status();
+    store.key_prefix = std::move(prefix).value();
+  } else if (name == "timeout_ms") {
+    Result<size_t> n = read_count(place, name, value, kRedisTimeoutMsMax);
+    if (!n.is_ok()) return n.status();
+    store.timeout_ms = static_cast<uint32_t>(*n);
+  } else if (name == "pool_size") {
+    Result<size_t> n = read_count(place, name, value, kRedisPoolSizeMax);
+    if (!n.is_ok()) return n.status();
+    store.pool_size = *n;
+  } else if (name == "max_key_bytes") {
+    Result<size_t> n = read_count(place, name, value, kKeyBytesCeiling);
+    if (!n.is_ok()) return n.status();
+    store.options.limits.key_bytes_max = *n;
+  } else if (name == "max_value_bytes") {
+    Result<size_t> n = read_count(place, name, value, kValueBytesCeiling);
+    if (!n.is_ok()) return n.status();
+    store.options.limits.value_bytes_max = *n;
+  } else if (name == "max_keys") {
+    return place.not_supported(entry_key.source(),
+                               "'max_keys' is not supported by a redis store: logkv does not count "
+                               "a Redis server's keys (bound them with the server's maxmemory); "
+                               "remove the line");
+  } else if (name == "path" || name == "sync") {
+    return place.invalid(entry_key.source(),
+                         "'" + std::string(name) + "' is not a key of a redis store " + table_name +
+                             ": the data lives in the server that 'url' names (known keys: " +
+                             std::string(kKnownRedisKeys) + ")");
+  } else {
+    return place.invalid(entry_key.source(),
+                         "unknown key " + printable_key(name) + " in " + table_name +
+                             " (known keys: " + std::string(kKnownRedisKeys) + ")");
+  }
+  return Status::ok();
+}
+
 Result<StoreConfig> parse_store(const ErrorPlace& place, std::string_view base_dir,
                                 const toml::key& key, const toml::node& node) {
   const std::string table_name = "[key_value_store." + std::string(key.str()) + "]";
@@ -170,6 +246,19 @@ Result<StoreConfig> parse_store(const ErrorPlace& place, std::string_view base_d
 
   StoreConfig store;
   store.label = std::string(key.str());
+  if (*table->get("type")->value<std::string>() == kStoreTypeRedis) {
+    store.type = std::string(kStoreTypeRedis);
+    for (const auto& [entry_key, value] : in_source_order(*table)) {
+      if (entry_key->str() == "type") continue;
+      LOGKV_RETURN_IF_ERROR(parse_redis_entry(place, table_name, *entry_key, *value, store));
+    }
+    if (store.url.empty()) {
+      return place.invalid(key.source(), table_name +
+                                             " has no 'url'; a redis store needs one, e.g. "
+                                             "url = \"redis://127.0.0.1:6379\"");
+    }
+    return store;
+  }
   for (const auto& [entry_key, value] : in_source_order(*table)) {
     const std::string_view name = entry_key->str();
     if (name == "type") {

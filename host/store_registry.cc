@@ -5,8 +5,39 @@
 #include <utility>
 
 #include "logkv/key_text.h"
+#ifdef LOGKV_HAVE_REDIS
+#include "redis/redis_store.h"
+#endif
 
 namespace logkv {
+namespace {
+
+// The Store behind `config`: an embedded one (on disk, or in memory when `in_memory`) or, for
+// type "redis", a connection pool to the server the url names.
+Result<std::unique_ptr<Store>> open_configured_store(const StoreConfig& config, bool in_memory) {
+  if (config.type == kStoreTypeRedis) {
+#ifdef LOGKV_HAVE_REDIS
+    RedisStoreOptions redis;
+    redis.url = config.url;
+    redis.key_prefix = config.key_prefix;
+    redis.timeout_ms = config.timeout_ms;
+    redis.pool_size = config.pool_size;
+    redis.limits = config.options.limits;
+    redis.result_bytes_max = config.options.result_bytes_max;
+    return open_redis_store(redis);
+#else
+    return Status::not_supported(
+        "type 'redis' is not supported by this build: it was built without hiredis (install "
+        "libhiredis-dev and set up the build again)");
+#endif
+  }
+  Options options = config.options;
+  // An in-memory Store's path is only its name (include/logkv/options.h).
+  options.in_memory = in_memory;
+  return Store::open(in_memory ? std::string_view(config.label) : config.path, options);
+}
+
+}  // namespace
 
 struct StoreRegistry::Entry {
   explicit Entry(StoreConfig store_config) : config(std::move(store_config)) {}
@@ -56,6 +87,8 @@ Result<std::shared_ptr<Store>> StoreRegistry::acquire(std::string_view label) {
   }
   const std::shared_ptr<Entry>& entry = found->second;
   const StoreConfig& config = entry->config;
+  // A Redis store is held like an in-memory one, for the registry's life: it holds no folder
+  // lock that another open would need, only idle connections.
   const bool in_memory = config.path.empty();
 
   std::unique_lock lock(entry->mu);
@@ -68,11 +101,7 @@ Result<std::shared_ptr<Store>> StoreRegistry::acquire(std::string_view label) {
   entry->opening = true;
   lock.unlock();
 
-  Options options = config.options;
-  // An in-memory Store's path is only its name (include/logkv/options.h).
-  options.in_memory = in_memory;
-  Result<std::unique_ptr<Store>> opened =
-      Store::open(in_memory ? std::string_view(config.label) : config.path, options);
+  Result<std::unique_ptr<Store>> opened = open_configured_store(config, in_memory);
 
   std::shared_ptr<Store> store;
   if (opened.is_ok() && in_memory) {

@@ -14,7 +14,7 @@ import shutil
 import sys
 
 # Internal folders in stack order: each may include itself and those before it.
-STACK = ["base", "fs", "wal", "index", "compaction", "engine", "host"]
+STACK = ["base", "fs", "wal", "index", "compaction", "engine", "redis", "host"]
 
 # Public headers (include/logkv/) by the lowest layer that may include them. The C API's
 # logkv.h is for capi/ and above only.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tools/batch_commands.h"
+#include "tools/copy_command.h"
 #include "tools/dump_load_commands.h"
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
@@ -178,6 +179,14 @@ int main(int argc, char** argv) {
   export_sqlite->add_option("FILE", sqlite_path, "The database to write")->required();
   bool force = false;
   export_sqlite->add_flag("--force", force, "Replace FILE if it exists");
+  logkv::tool::CopyRequest copy_request;
+  CLI::App* copy = app.add_subcommand(
+      "copy", "Copy every key of the store FROM_LABEL into the store TO_LABEL, verified");
+  copy->add_option("FROM_LABEL", copy_request.from_label, "The label to copy from")->required();
+  copy->add_option("TO_LABEL", copy_request.to_label, "The label to copy into")->required();
+  copy->add_option("--prefix", copy_request.prefix, "Copy only the keys that start with P");
+  copy->add_flag("--merge", copy_request.merge,
+                 "Copy into a store that holds keys (overwriting the keys both hold)");
 
   CLI::App* serve = app.add_subcommand(
       "serve",
@@ -271,6 +280,8 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_export_sqlite(selection, sqlite_path, force, io);
   } else if (serve->parsed()) {
     result = logkv::tool::run_serve(selection, serve_options, io);
+  } else if (copy->parsed()) {
+    result = logkv::tool::run_copy(selection, copy_request, io);
   }
   return to_int(result);
 }

@@ -22,6 +22,11 @@ std::unique_ptr<EngineAdapter> make_rocksdb_adapter();  // WriteOptions.sync = t
 std::unique_ptr<EngineAdapter> make_leveldb_adapter();  // WriteOptions.sync = true
 std::unique_ptr<EngineAdapter> make_lmdb_adapter();     // default flags: commit syncs
 
+// Redis (the `type = "redis"` store of redis/) against a redis-server it starts on loopback, with
+// the append-only file fsynced on every write or once a second. Only in a build with hiredis.
+enum class RedisFsync { kAlways, kEverySec };
+std::unique_ptr<EngineAdapter> make_redis_adapter(RedisFsync fsync);
+
 // Appends each set as one record to a file and fdatasyncs it: the physical limit of one
 // durable writer. Writes only; it has no index.
 std::unique_ptr<EngineAdapter> make_raw_log_adapter();

@@ -1,6 +1,7 @@
 // logkv through its public API, the way an embedder uses it.
 #include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "bench/adapters/adapters.h"
@@ -29,6 +30,7 @@ class LogkvAdapter final : public EngineAdapter {
     info.capabilities.in_memory_index = true;
     info.capabilities.native_increment = true;
     info.capabilities.explicit_compaction = true;
+    info.capabilities.native_get_many = true;
     return info;
   }
 
@@ -61,6 +63,10 @@ class LogkvAdapter final : public EngineAdapter {
   Result<std::optional<std::string>> get(std::string_view key) override { return store_->get(key); }
   Status del(std::string_view key) override { return store_->del(key); }
   Result<bool> exists(std::string_view key) override { return store_->exists(key); }
+  Result<std::vector<std::optional<std::string>>> get_many(
+      std::span<const std::string_view> keys) override {
+    return store_->get_many(keys);
+  }
   Result<std::vector<std::string>> keys() override { return store_->keys(); }
   Result<int64_t> increment(std::string_view key, int64_t delta) override {
     return store_->increment(key, delta);

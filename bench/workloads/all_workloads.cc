@@ -7,6 +7,7 @@ std::vector<std::unique_ptr<Workload>> all_workloads() {
   workloads.push_back(make_durable_sets_workload());
   workloads.push_back(make_concurrent_sets_workload());
   workloads.push_back(make_point_gets_workload());
+  workloads.push_back(make_get_many_workload());
   workloads.push_back(make_read_modify_write_workload());
   workloads.push_back(make_large_values_workload());
   workloads.push_back(make_list_keys_workload());

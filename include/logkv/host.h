@@ -43,22 +43,35 @@ namespace logkv {
 // name a path ("..", "a/b") or anything outside the folders the config names.
 LOGKV_EXPORT Status check_label(std::string_view label);
 
-// The store types a runtime config may name. "spin" and "logkv" are this engine; "redis",
-// "azure_cosmos" and "aws_dynamo" are Spin's other types, recognised and refused as not
-// supported by this build.
+// The store types a runtime config may name. "spin" and "logkv" are this engine; "redis" is a
+// Redis server (docs/HOST.md, "Redis stores"), refused as not supported by a build without
+// hiredis; "azure_cosmos" and "aws_dynamo" are Spin's other types, recognised and refused as not
+// supported.
 inline constexpr std::string_view kStoreTypeSpin = "spin";
 inline constexpr std::string_view kStoreTypeLogkv = "logkv";
+inline constexpr std::string_view kStoreTypeRedis = "redis";
 
 // One `[key_value_store.<label>]` table of a runtime config.
 struct StoreConfig {
   std::string label;
-  std::string type;  // "spin" or "logkv"
+  std::string type;  // "spin", "logkv" or "redis"
   // The store folder, with a relative `path` resolved against the config file's folder; empty
-  // for an in-memory store (no `path` in the table).
+  // for an in-memory store (no `path` in the table) and for a Redis store.
   std::string path;
   // Limits and sync mode from the table; everything else the defaults. in_memory stays false
-  // here: the host sets it for a store without a path.
+  // here: the host sets it for a store without a path. A Redis store uses only the key and
+  // value limits.
   Options options;
+
+  // type "redis" only. The server: redis://[[user]:password@]host[:port][/db] or
+  // unix://[[user]:password@]/path[?db=N]. Holds a password: never print it.
+  std::string url;
+  // Prepended to every key in Redis; empty (the default) stores the keys as Spin does.
+  std::string key_prefix;
+  // Longest wait for a connection and for each command's reply.
+  uint32_t timeout_ms = 5000;
+  // Idle connections to the server kept for reuse.
+  size_t pool_size = 4;
 };
 
 // A parsed runtime config (TOML). Parsing reads nothing but the text and creates nothing.

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -62,21 +61,6 @@ std::optional<std::string> get(Store& store, const std::string& key) {
   return value.is_ok() ? *value : std::nullopt;
 }
 
-bool exists(Store& store, const std::string& key) {
-  Result<bool> found = store.exists(key);
-  EXPECT_TRUE(found.is_ok()) << found.status().to_string();
-  return found.is_ok() && *found;
-}
-
-std::vector<std::string> sorted_keys(Store& store) {
-  Result<std::vector<std::string>> keys = store.keys();
-  EXPECT_TRUE(keys.is_ok()) << keys.status().to_string();
-  if (!keys.is_ok()) return {};
-  std::vector<std::string> sorted = *keys;
-  std::sort(sorted.begin(), sorted.end());
-  return sorted;
-}
-
 // Whether a direct Store::open of `path` is refused because the host holds the folder's lock.
 bool folder_locked(const std::string& path) {
   Options options;
@@ -116,42 +100,7 @@ TEST(HostTest, GrantedLabelWithoutBackendIsNoSuchStore) {
   EXPECT_EQ(component->open_handles(), 0u);
 }
 
-TEST(HostTest, SpinSequenceOnTheDefaultStore) {
-  std::unique_ptr<Host> host = memory_host();
-  std::unique_ptr<ComponentStores> component = instantiate(*host, {"default"});
-  const StoreHandle handle = open_ok(*component, "default");
-  ASSERT_NE(handle, 0u);
-  std::shared_ptr<Store> store = store_of(*component, handle);
-  ASSERT_NE(store, nullptr);
-
-  EXPECT_TRUE(sorted_keys(*store).empty()) << "the default store starts empty";
-  EXPECT_TRUE(store->del("bar").is_ok()) << "deleting a missing key is not an error";
-  EXPECT_FALSE(exists(*store, "bar"));
-  EXPECT_EQ(get(*store, "bar"), std::nullopt);
-  EXPECT_TRUE(sorted_keys(*store).empty());
-
-  ASSERT_TRUE(store->set("bar", "baz").is_ok());
-  EXPECT_TRUE(exists(*store, "bar"));
-  EXPECT_EQ(get(*store, "bar"), "baz");
-  EXPECT_EQ(sorted_keys(*store), std::vector<std::string>{"bar"});
-
-  ASSERT_TRUE(store->set("bar", "wow").is_ok());
-  EXPECT_EQ(get(*store, "bar"), "wow");
-  EXPECT_EQ(sorted_keys(*store), std::vector<std::string>{"bar"});
-
-  ASSERT_TRUE(store->del("bar").is_ok());
-  ASSERT_TRUE(store->del("bar").is_ok()) << "a second delete is not an error";
-  EXPECT_FALSE(exists(*store, "bar"));
-  EXPECT_EQ(get(*store, "bar"), std::nullopt);
-  EXPECT_TRUE(sorted_keys(*store).empty());
-
-  ASSERT_TRUE(store->set("bar", "baz").is_ok());
-  ASSERT_TRUE(store->set("qux", "quux").is_ok());
-  ASSERT_TRUE(store->set("corge", std::string("\0\xff", 2)).is_ok());
-  EXPECT_EQ(sorted_keys(*store), (std::vector<std::string>{"bar", "corge", "qux"}));
-  EXPECT_EQ(get(*store, "corge"), std::string("\0\xff", 2));
-  EXPECT_TRUE(component->close(handle).is_ok());
-}
+// Spin's sequence itself runs on every backend: tests/support/store_conformance_cases.cc.
 
 // --- the host's stores ---
 

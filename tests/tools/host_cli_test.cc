@@ -126,10 +126,15 @@ TEST_F(HostCliTest, ConfigErrorsNameTheirPlaceAndExit3) {
   expect_error_line(malformed, "bad.toml:3");
 
   write_config("redis.toml",
-               "[key_value_store.shared]\ntype = \"redis\"\nurl = \"redis://localhost\"\n");
+               "[key_value_store.shared]\ntype = \"redis\"\nurl = \"redis://localhost\"\n"
+               "max_keys = 5\n");
   ProcessResult redis = logkv({"--config", "redis.toml", "--label", "shared", "keys"});
   EXPECT_EQ(redis.exit_code, 3) << redis.err;
+#ifdef LOGKV_HAVE_REDIS
+  expect_error_line(redis, "redis.toml:4:1: 'max_keys' is not supported by a redis store");
+#else
   expect_error_line(redis, "type 'redis' is not supported by this build");
+#endif
 
   ProcessResult missing = logkv({"--config", "nowhere.toml", "keys"});
   EXPECT_EQ(missing.exit_code, 3) << missing.err;
