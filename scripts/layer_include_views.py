@@ -27,6 +27,7 @@ PUBLIC_FROM = {
     "compare_and_swap.h": "engine",
     "key_page.h": "engine",
     "store.h": "engine",
+    "check.h": "engine",
     "host.h": "host",
     "sqlite_migration.h": "host",
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tools/batch_commands.h"
+#include "tools/check_command.h"
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
 #include "tools/migration_commands.h"
@@ -136,6 +137,14 @@ int main(int argc, char** argv) {
   CLI::App* compact = app.add_subcommand(
       "compact", "Rewrite the store's files to hold only live data; print the sizes before/after");
 
+  logkv::tool::CheckRequest check_request;
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "Verify every checksum, hint file and the index without changing anything; print `ok` or "
+      "each problem (exit 1)");
+  check->add_flag("--quick", check_request.quick, "Hint files and segment headers only");
+  check->add_flag("--json", check_request.json, "Print the report as one JSON object");
+
   std::string sqlite_path;
   CLI::App* import_sqlite = app.add_subcommand(
       "import-sqlite",
@@ -162,7 +171,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommands().empty() && !unparsed.empty()) {
       problem = "unknown command '" + unparsed.front() +
                 "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
-                "get-many, delete-many, import-sqlite, export-sqlite)";
+                "get-many, delete-many, check, import-sqlite, export-sqlite)";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -212,6 +221,8 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_stats(selection, io);
   } else if (compact->parsed()) {
     result = logkv::tool::run_compact(selection, io);
+  } else if (check->parsed()) {
+    result = logkv::tool::run_check(selection, check_request, io);
   } else if (import_sqlite->parsed()) {
     result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
   } else if (export_sqlite->parsed()) {
