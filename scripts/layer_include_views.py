@@ -28,6 +28,7 @@ PUBLIC_FROM = {
     "key_page.h": "engine",
     "store.h": "engine",
     "check.h": "engine",
+    "backup.h": "engine",
     "host.h": "host",
     "sqlite_migration.h": "host",
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/backup_command.h"
 #include "tools/batch_commands.h"
 #include "tools/check_command.h"
 #include "tools/exit_codes.h"
@@ -145,6 +146,12 @@ int main(int argc, char** argv) {
   check->add_flag("--quick", check_request.quick, "Hint files and segment headers only");
   check->add_flag("--json", check_request.json, "Print the report as one JSON object");
 
+  std::string backup_dest;
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Copy the store to the new folder DEST while writers go on (consistent, online)");
+  backup->add_option("DEST", backup_dest, "A folder that does not exist yet, or an empty one")
+      ->required();
+
   std::string sqlite_path;
   CLI::App* import_sqlite = app.add_subcommand(
       "import-sqlite",
@@ -171,7 +178,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommands().empty() && !unparsed.empty()) {
       problem = "unknown command '" + unparsed.front() +
                 "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
-                "get-many, delete-many, check, import-sqlite, export-sqlite)";
+                "get-many, delete-many, check, backup, import-sqlite, export-sqlite)";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -223,6 +230,8 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_compact(selection, io);
   } else if (check->parsed()) {
     result = logkv::tool::run_check(selection, check_request, io);
+  } else if (backup->parsed()) {
+    result = logkv::tool::run_backup(selection, backup_dest, io);
   } else if (import_sqlite->parsed()) {
     result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
   } else if (export_sqlite->parsed()) {

@@ -1,5 +1,6 @@
 // `logkv check`: `ok` and exit 0 on a clean store, one line per problem and exit 1 on a damaged
-// one, a JSON report with --json, exit 4 when there is no store to read.
+// one, a JSON report with --json, exit 4 when there is no store to read. And `logkv backup`,
+// whose copies check verifies.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -95,6 +96,26 @@ TEST_F(CheckCliTest, NoStoreExitsFourAndCreatesNothing) {
   EXPECT_EQ(check.exit_code, 4);
   EXPECT_NE(check.err.find("does not exist"), std::string::npos) << check.err;
   EXPECT_FALSE(std::filesystem::exists(store_path_));
+}
+
+TEST_F(CheckCliTest, ABackupChecksOkHoldsTheKeysAndIsNeverWrittenOverAFullFolder) {
+  fill(100);
+  const std::string copy = dir_.file("copy");
+  ProcessResult backup = logkv({"backup", copy});
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_NE(backup.out.find("segments: "), std::string::npos) << backup.out;
+  ProcessSpec check_copy{
+      binary_, {"--store", copy, "check"}, "", "", {{"LOGKV_STORE", std::nullopt}}};
+  ProcessResult checked = run_process(check_copy);
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_EQ(checked.out, "ok\n");
+  ProcessSpec get_copy{
+      binary_, {"--store", copy, "get", "k99"}, "", "", {{"LOGKV_STORE", std::nullopt}}};
+  EXPECT_EQ(run_process(get_copy).out, std::string(100, 'v'));
+
+  ProcessResult again = logkv({"backup", copy});
+  EXPECT_EQ(again.exit_code, 3) << again.err;
+  EXPECT_NE(again.err.find("not an empty folder"), std::string::npos) << again.err;
 }
 
 }  // namespace
