@@ -29,6 +29,7 @@ PUBLIC_FROM = {
     "store.h": "engine",
     "check.h": "engine",
     "backup.h": "engine",
+    "repair.h": "engine",
     "host.h": "host",
     "sqlite_migration.h": "host",
 }

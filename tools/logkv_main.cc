@@ -15,6 +15,7 @@
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
 #include "tools/migration_commands.h"
+#include "tools/repair_command.h"
 
 namespace {
 
@@ -152,6 +153,12 @@ int main(int argc, char** argv) {
   backup->add_option("DEST", backup_dest, "A folder that does not exist yet, or an empty one")
       ->required();
 
+  bool dry_run = false;
+  CLI::App* repair = app.add_subcommand(
+      "repair",
+      "Fix a damaged store after copying every file it changes into lost+found; report lost keys");
+  repair->add_flag("--dry-run", dry_run, "Print what would be done; change nothing");
+
   std::string sqlite_path;
   CLI::App* import_sqlite = app.add_subcommand(
       "import-sqlite",
@@ -178,7 +185,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommands().empty() && !unparsed.empty()) {
       problem = "unknown command '" + unparsed.front() +
                 "' (commands: set, get, delete, exists, incr, keys, stats, compact, set-many, "
-                "get-many, delete-many, check, backup, import-sqlite, export-sqlite)";
+                "get-many, delete-many, check, backup, repair, import-sqlite, export-sqlite)";
     }
     std::cerr << "logkv: bad command line: " << problem << " (see `logkv --help`)\n";
     return to_int(ExitCode::kUsage);
@@ -232,6 +239,8 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_check(selection, check_request, io);
   } else if (backup->parsed()) {
     result = logkv::tool::run_backup(selection, backup_dest, io);
+  } else if (repair->parsed()) {
+    result = logkv::tool::run_repair(selection, dry_run, io);
   } else if (import_sqlite->parsed()) {
     result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
   } else if (export_sqlite->parsed()) {

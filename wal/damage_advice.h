@@ -2,8 +2,8 @@
 //
 // One text for every corruption message (segment header, records, compaction's reads, reads of
 // a value), so that the advice stays the same everywhere and names only commands that exist:
-// `logkv check` lists every damaged record and the keys it costs, and docs/TOOL.md ("When a
-// store is damaged") says how to keep what is intact.
+// `logkv check` lists every damaged record and the keys it costs, `logkv repair` fixes the store
+// keeping every original, and docs/TOOL.md ("When a store is damaged") says more.
 #ifndef LOGKV_WAL_DAMAGE_ADVICE_H_
 #define LOGKV_WAL_DAMAGE_ADVICE_H_
 
@@ -13,8 +13,8 @@ namespace logkv {
 
 inline constexpr std::string_view kDamageAdvice =
     "; run `logkv check` to list every damaged record and the keys it costs (reads still serve "
-    "every intact key), and copy the store folder aside before changing anything (docs/TOOL.md, "
-    "\"When a store is damaged\")";
+    "every intact key), then `logkv repair`, which keeps the original of every file it changes "
+    "in lost+found (docs/TOOL.md, \"When a store is damaged\")";
 
 }  // namespace logkv
 

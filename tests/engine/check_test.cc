@@ -27,6 +27,7 @@
 
 #include "logkv/store.h"
 #include "logkv/write_batch.h"
+#include "tests/engine/varied_store.h"
 #include "tests/support/seed.h"
 #include "tests/support/test_dir.h"
 #include "wal/file_names.h"
@@ -61,41 +62,6 @@ std::string describe(const CheckReport& report) {
             problem.what + "\n";
   }
   return text;
-}
-
-// A store with overwrites, deletes, atomic batches, hint files (from a compaction into small
-// segments), sealed segments without hints, and a newest segment holding records.
-void write_varied_store(const std::string& dir, std::mt19937_64& random) {
-  Options options;
-  options.segment_bytes_max = 4096;
-  options.hint_segment_bytes_min = 1024;
-  options.automatic_compaction = false;
-  Result<std::unique_ptr<Store>> store = Store::open(dir, options);
-  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
-  auto some_key = [&] { return "key-" + std::to_string(random() % 60); };
-  auto some_value = [&] {
-    return std::string(10 + random() % 150, static_cast<char>('a' + random() % 26));
-  };
-  auto run_ops = [&](int count) {
-    for (int i = 0; i < count; ++i) {
-      const uint64_t kind = random() % 10;
-      if (kind < 6) {
-        ASSERT_TRUE((*store)->set(some_key(), some_value()).is_ok());
-      } else if (kind < 8) {
-        ASSERT_TRUE((*store)->del(some_key()).is_ok());
-      } else {
-        WriteBatch batch;
-        batch.set(some_key(), some_value());
-        batch.set(some_key(), some_value());
-        batch.del(some_key());
-        ASSERT_TRUE((*store)->write(batch).is_ok());
-      }
-    }
-  };
-  run_ops(250);
-  ASSERT_TRUE((*store)->compact().is_ok());
-  run_ops(120);
-  ASSERT_TRUE((*store)->close().is_ok());
 }
 
 struct StoreFile {
@@ -158,7 +124,7 @@ bool names_damage(const CheckReport& report, const StoreFile& file, uint64_t off
 TEST(CheckTest, ACleanStoreIsOk) {
   testing::TestDir dir;
   std::mt19937_64 random(testing::test_seed());
-  write_varied_store(dir.path(), random);
+  testing::write_varied_store(dir.path(), random);
   Result<CheckReport> report = check_store(dir.path());
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
   EXPECT_TRUE(report->ok()) << describe(*report);
@@ -189,7 +155,7 @@ TEST(CheckTest, AMissingFolderIsAnErrorNotAReport) {
 TEST(CheckTest, EveryFlippedByteAndEveryTruncationIsReported) {
   testing::TestDir dir;
   std::mt19937_64 random(testing::test_seed());
-  write_varied_store(dir.path(), random);
+  testing::write_varied_store(dir.path(), random);
   Result<CheckReport> clean = check_store(dir.path());
   ASSERT_TRUE(clean.is_ok() && clean->ok()) << "the store must start clean";
   const std::vector<StoreFile> files = load_files(dir.path());

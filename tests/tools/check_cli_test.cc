@@ -118,5 +118,31 @@ TEST_F(CheckCliTest, ABackupChecksOkHoldsTheKeysAndIsNeverWrittenOverAFullFolder
   EXPECT_NE(again.err.find("not an empty folder"), std::string::npos) << again.err;
 }
 
+TEST_F(CheckCliTest, RepairPlansWithDryRunThenFixesAndReportsTheLostKey) {
+  fill(100);
+  const std::string segment = store_path_ + "/0000000001.log";
+  std::fstream file(segment, std::ios::in | std::ios::out | std::ios::binary);
+  const std::streamoff second_record = 32 + 28 + 2 + 100;
+  file.seekp(second_record + 28 + 2 + 50);
+  file.put('X');
+  file.close();
+
+  ProcessResult plan = logkv({"repair", "--dry-run"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("would 0000000001.log: rewrite"), std::string::npos) << plan.out;
+  EXPECT_EQ(logkv({"check"}).exit_code, 1) << "the dry run changed the store";
+
+  ProcessResult repair = logkv({"repair"});
+  EXPECT_EQ(repair.exit_code, 0) << repair.err;
+  EXPECT_NE(repair.out.find("lost: key 'k1'"), std::string::npos) << repair.out;
+  EXPECT_NE(repair.out.find("now absent"), std::string::npos) << repair.out;
+  EXPECT_NE(repair.out.find("check: ok\n"), std::string::npos) << repair.out;
+  EXPECT_EQ(logkv({"check"}).out, "ok\n");
+  EXPECT_EQ(logkv({"get", "k2"}).out, std::string(100, 'v'));
+  EXPECT_EQ(logkv({"get", "k1"}).exit_code, 1);
+  EXPECT_EQ(logkv({"set", "k1", "again"}).exit_code, 0) << "writers open the repaired store";
+  EXPECT_EQ(logkv({"repair"}).out, "nothing to repair\n");
+}
+
 }  // namespace
 }  // namespace logkv::testing
