@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,32 @@ TEST(ReadOnlyTest, OpensWhileAWriterHoldsTheStoreAndSeesWhatWasAcknowledged) {
   ASSERT_TRUE(later.is_ok());
   EXPECT_FALSE(later->has_value());
   EXPECT_EQ((*reader)->stats().keys, 300u);
+}
+
+// A reader keeps the files it opened: a writer's compaction that deletes every segment the
+// reader saw does not break its reads.
+TEST(ReadOnlyTest, ReadsGoOnAfterACompactionDeletedTheSegmentsTheReaderOpened) {
+  testing::TestDir dir;
+  Result<std::unique_ptr<Store>> writer = Store::open(dir.path(), small_segments());
+  ASSERT_TRUE(writer.is_ok());
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE((*writer)->set("k" + std::to_string(i % 100), value_of(i)).is_ok());
+  }
+  std::set<std::string> before;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    before.insert(entry.path().filename().string());
+  }
+  Result<std::unique_ptr<Store>> reader = Store::open(dir.path(), read_only_options());
+  ASSERT_TRUE(reader.is_ok()) << reader.status().to_string();
+  ASSERT_TRUE((*writer)->compact().is_ok());
+  size_t gone = 0;
+  for (const std::string& name : before) gone += fs::exists(dir.file(name)) ? 0 : 1;
+  ASSERT_GT(gone, 0u) << "the compaction should have deleted segments the reader had open";
+  for (int i = 200; i < 300; ++i) {
+    Result<std::optional<std::string>> got = (*reader)->get("k" + std::to_string(i % 100));
+    ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+    EXPECT_EQ(got->value_or("<absent>"), value_of(i));
+  }
 }
 
 // A child process writes k0, k1, ... (each acknowledged before `acknowledged` counts it) with
