@@ -351,7 +351,8 @@ Result<CheckReport> check_store(std::string_view dir_view, const CheckOptions& o
       std::this_thread::sleep_for(kTailPause);
       continue;
     }
-    if (checker.torn_tail_) {
+    // A tail or orphan that moved between the looks is a writer at work, not a problem.
+    if (tail_stands) {
       const Checker::TornTail& tail = *checker.torn_tail_;
       report->problems.push_back(
           {tail.file,
@@ -361,7 +362,7 @@ Result<CheckReport> check_store(std::string_view dir_view, const CheckOptions& o
                "its last record (the two look alike); the newest intact record ends here",
            {}});
     }
-    for (uint64_t id : checker.orphan_hints_) {
+    for (uint64_t id : orphans_stand ? checker.orphan_hints_ : std::vector<uint64_t>{}) {
       report->problems.push_back(
           {hint_file_name(id),
            0,
