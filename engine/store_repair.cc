@@ -15,6 +15,7 @@
 #include "wal/damage_scan.h"
 #include "wal/file_names.h"
 #include "wal/file_publishing.h"
+#include "wal/hint_file.h"
 #include "wal/hint_io.h"
 #include "wal/record.h"
 #include "wal/record_format.h"
@@ -181,6 +182,7 @@ class Repairer {
       const bool intact =
           hint.is_ok() && hint_matches(*hint, hint_entries_of(after, plan->id, plan->name));
       if (intact) continue;
+      if (!plan->is_newest) note_cut_short(report, *plan);
       if (plan->is_newest) {
         plan->move_hint = true;
         report.actions.push_back(hint_file_name(plan->id) +
@@ -264,6 +266,24 @@ class Repairer {
                                  : "older value of sequence " + std::to_string(it->second.sequence);
     }
     report.lost_keys.push_back({printable_key(key.key), plan.name, offset, std::move(now)});
+  }
+
+  // A sealed segment shorter than its intact hint file says was cut: the records past its end
+  // are gone, and the hint names the keys whose newest version in the segment was there.
+  void note_cut_short(RepairReport& report, const SegmentPlan& plan) {
+    Result<FileBytes> bytes = read_whole_file(fs_, join_path(dir_, hint_file_name(plan.id)));
+    if (!bytes.is_ok()) return;
+    Result<DecodedHintFile> hint = decode_hint_file(bytes->bytes, plan.id, hint_file_name(plan.id));
+    const uint64_t length = plan.contents.size();
+    if (!hint.is_ok() || hint->segment_bytes <= length) return;
+    report.actions.push_back(plan.name + ": " + std::to_string(length) + " bytes long, but its " +
+                             "hint file describes " + std::to_string(hint->segment_bytes) +
+                             ": the records past its end are gone");
+    report.dropped.push_back({plan.name, length, hint->segment_bytes, true});
+    for (const HintEntry& entry : hint->entries) {
+      if (entry.offset + entry.record_bytes <= length) continue;
+      note_lost(report, plan, DamagedKey{std::string(entry.key), entry.sequence}, entry.offset);
+    }
   }
 
   FileSystem& fs_;
