@@ -74,4 +74,7 @@ show "$logkv" --config "$demo_config" --label cache set greeting hello
 show "$logkv" --config "$demo_config" --label sessions keys
 show ls .spin/stores
 
+step "logkv check: verifies every checksum and hint file of the default store; prints ok"
+show "$logkv" check
+
 step "Done. Try: $logkv --help, and see docs/TOOL.md and docs/HOST.md"

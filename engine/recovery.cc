@@ -18,8 +18,9 @@ namespace {
 // Reads a whole segment. With the POSIX file system the view points into the file's mapping
 // and `scratch` stays untouched (make_unique_for_overwrite does not fault its pages in).
 Result<std::string_view> read_whole(const RandomAccessFile& file, uint64_t bytes,
-                                    std::unique_ptr<char[]>& scratch) {
+                                    std::unique_ptr<char[]>& scratch, RecoveryMode mode) {
   scratch = std::make_unique_for_overwrite<char[]>(bytes == 0 ? 1 : bytes);
+  if (mode == RecoveryMode::kReadOnly) return file.read_copy(0, bytes, scratch.get());
   return file.read(0, bytes, scratch.get());
 }
 
@@ -96,6 +97,16 @@ class NewestRecordWins {
         }
       }
     }
+  }
+
+  // The highest sequence of any record of `key` met so far, a delete included; 0 when none.
+  uint64_t newest_sequence_of(std::string_view key) const {
+    uint64_t newest = 0;
+    const std::optional<IndexEntry> entry =
+        keys_.find_for_recovery(key, KeyDirectory::hash_key(key));
+    if (entry) newest = entry->sequence;
+    if (auto it = deleted_.find(key); it != deleted_.end()) newest = std::max(newest, it->second);
+    return newest;
   }
 
   uint64_t last_sequence() const { return last_sequence_; }
@@ -203,7 +214,9 @@ Result<DirectorySizer> make_sizer(FileSystem& fs, const std::string& dir,
 }
 
 Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
-                                      const StoreFolderListing& listing, KeyDirectory& keys) {
+                                      const StoreFolderListing& listing, KeyDirectory& keys,
+                                      RecoveryMode mode) {
+  const bool read_only = mode == RecoveryMode::kReadOnly;
   RecoveredLog log;
   NewestRecordWins builder(keys);
   const std::vector<uint64_t>& segment_ids = listing.segment_ids;
@@ -244,8 +257,10 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
 
     uint64_t kept_bytes = *file_bytes;
     if (!from_hint) {
-      Result<std::string_view> contents = read_whole(**file, *file_bytes, scratch);
+      Result<std::string_view> contents = read_whole(**file, *file_bytes, scratch, mode);
       if (!contents.is_ok()) return contents.status();
+      // Another process's writer may have cut its preallocated zeros since the size was read.
+      if (read_only && contents->size() < *file_bytes) *file_bytes = contents->size();
       if (contents->size() != *file_bytes) {
         return Status::io_error("short read of '" + path + "': got " +
                                 std::to_string(contents->size()) + " of " +
@@ -256,33 +271,49 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
       const uint64_t older_last_sequence = builder.last_sequence();
       uint64_t records = 0;
       Status order_error;
-      const SegmentScan scan =
-          scan_segment(*contents, path, id, is_newest, [&](const ScannedRecord& scanned) {
-            const Record& record = scanned.record;
-            if (!order_error.is_ok()) return;
-            if (is_newest && record.sequence <= older_last_sequence) {
-              order_error = Status::corruption(
-                  "'" + path + "' at offset " + std::to_string(scanned.offset) + ": sequence " +
-                  std::to_string(record.sequence) + " does not follow " +
-                  std::to_string(older_last_sequence) + " of the older segments");
-              return;
-            }
-            ++records;
-            const uint64_t key_hash = KeyDirectory::hash_key(record.key);
-            if (record.type == RecordType::kSet) {
-              builder.apply_set(record.key, key_hash,
-                                IndexEntry{static_cast<uint32_t>(id), scanned.offset, scanned.bytes,
-                                           record.sequence});
-            } else {
-              builder.apply_delete(record.key, key_hash, record.sequence);
-              tombstone_bytes += scanned.bytes;
-            }
-          });
+      const auto visit = [&](const ScannedRecord& scanned) {
+        const Record& record = scanned.record;
+        if (!order_error.is_ok()) return;
+        if (is_newest && record.sequence <= older_last_sequence) {
+          order_error = Status::corruption(
+              "'" + path + "' at offset " + std::to_string(scanned.offset) + ": sequence " +
+              std::to_string(record.sequence) + " does not follow " +
+              std::to_string(older_last_sequence) + " of the older segments");
+          return;
+        }
+        ++records;
+        const uint64_t key_hash = KeyDirectory::hash_key(record.key);
+        if (record.type == RecordType::kSet) {
+          builder.apply_set(record.key, key_hash,
+                            IndexEntry{static_cast<uint32_t>(id), scanned.offset, scanned.bytes,
+                                       record.sequence});
+        } else {
+          builder.apply_delete(record.key, key_hash, record.sequence);
+          tombstone_bytes += scanned.bytes;
+        }
+      };
+      SegmentScan scan;
+      if (read_only) {
+        DamageTolerantScan tolerant =
+            scan_segment_past_damage(*contents, path, id, is_newest, visit);
+        for (DamagedRange& range : tolerant.damage) {
+          log.damage.push_back({path, std::move(range)});
+        }
+        scan.valid_end = tolerant.valid_end;
+        scan.file_bytes = contents->size();
+        scan.torn_tail = tolerant.torn_tail;
+      } else {
+        scan = scan_segment(*contents, path, id, is_newest, visit);
+      }
       if (!scan.status.is_ok()) return scan.status;
       if (!order_error.is_ok()) return order_error;
       sizer->note_scanned(*file_bytes, records);
 
-      if (scan.torn_tail) {
+      if (scan.torn_tail && read_only) {
+        // Left as it is: a writer may be appending there right now.
+        if (scan.valid_end < kSegmentHeaderBytes) continue;
+        kept_bytes = scan.valid_end;
+      } else if (scan.torn_tail) {
         log.torn_bytes_dropped += scan.file_bytes - scan.valid_end;
         if (scan.valid_end < kSegmentHeaderBytes) {
           // The crash came while the segment was being created: it holds no record.
@@ -306,6 +337,13 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
     log.segment_hint_bytes.push_back(hint_bytes);
     log.segment_tombstone_bytes.push_back(tombstone_bytes);
   }
+  for (const RecoveredLog::Damage& damage : log.damage) {
+    for (const DamagedKey& damaged : damage.range.keys) {
+      if (builder.newest_sequence_of(damaged.key) > damaged.sequence_max) continue;
+      log.damaged_keys.emplace_back(damaged.key, "'" + damage.path + "' at offset " +
+                                                     std::to_string(damage.range.damage_offset));
+    }
+  }
   log.last_sequence = builder.last_sequence();
   log.live_bytes = builder.live_bytes();
   for (const std::unique_ptr<Segment>& segment : log.segments) {
@@ -317,8 +355,9 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
 }  // namespace
 
 Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const StoreFolderListing& listing, KeyDirectory& keys) {
-  Result<RecoveredLog> log = recover_segments(fs, dir, listing, keys);
+                                 const StoreFolderListing& listing, KeyDirectory& keys,
+                                 RecoveryMode mode) {
+  Result<RecoveredLog> log = recover_segments(fs, dir, listing, keys, mode);
   keys.finish_recovery();
   return log;
 }

@@ -10,6 +10,7 @@
 #include "fs/file_system.h"
 #include "index/key_directory.h"
 #include "logkv/status.h"
+#include "wal/damage_scan.h"
 #include "wal/segment_table.h"
 #include "wal/store_folder.h"
 
@@ -36,6 +37,25 @@ struct RecoveredLog {
   // instead. `hint_problems` says what was wrong with each, one line per file.
   uint64_t hint_files_rejected = 0;
   std::vector<std::string> hint_problems;
+  // Read-only recovery only (a writer's fails instead): the damaged ranges of each segment...
+  struct Damage {
+    std::string path;
+    DamagedRange range;
+  };
+  std::vector<Damage> damage;
+  // ... and the keys whose newest version may have been in one: no intact version of the key
+  // is known to be newer than the damaged bytes. Each with where the damage is ("'<path>' at
+  // offset N").
+  std::vector<std::pair<std::string, std::string>> damaged_keys;
+};
+
+enum class RecoveryMode : uint8_t {
+  // A writer's open: cuts a torn tail durably and fails on any other damage.
+  kWriter,
+  // Options::read_only: changes no file, leaves a torn tail unseen, and reads past damage
+  // (wal/damage_scan.h), reporting it in RecoveredLog::damage and damaged_keys. Segments are
+  // read with copying reads, as another process may cut its preallocated tail meanwhile.
+  kReadOnly,
 };
 
 // Rebuilds `keys` from the segments of `listing` in `dir`. An immutable segment with an intact
@@ -54,7 +74,8 @@ struct RecoveredLog {
 // lock-free recovery path (KeyDirectory::put_for_recovery). On failure `keys` holds an
 // arbitrary part of the log and must be discarded.
 Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const StoreFolderListing& listing, KeyDirectory& keys);
+                                 const StoreFolderListing& listing, KeyDirectory& keys,
+                                 RecoveryMode mode = RecoveryMode::kWriter);
 
 // After a successful recovery: removes what a crash left that is not part of the store, durably
 // (temporary files of a compaction, hint files whose segment is gone) and the hint file of the

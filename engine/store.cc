@@ -46,6 +46,11 @@ Result<std::shared_ptr<FileSystem>> file_system_for(std::string_view path, const
   if (!backend.is_ok()) return backend.status();
   PosixFileSystemOptions fs_options;
   fs_options.backend = *backend;
+  // A read-only store writes nothing: no preallocation, and no io_uring probe in its folder.
+  if (options.read_only) {
+    fs_options.backend = IoBackend::kPwrite;
+    return make_posix_file_system(fs_options);
+  }
   if (options.segment_bytes_max >= kPreallocateSegmentBytesMin) {
     fs_options.preallocate_chunk_bytes = kPreallocateChunkBytes;
     fs_options.preallocate_name_suffix = std::string(kSegmentFileSuffix);

@@ -6,6 +6,8 @@
 
 #include "engine/limits.h"
 #include "engine/recovery.h"
+#include "logkv/key_text.h"
+#include "wal/damage_advice.h"
 #include "wal/file_names.h"
 #include "wal/store_folder.h"
 
@@ -59,7 +61,54 @@ Result<std::unique_ptr<FileLock>> StoreImpl::lock_store_folder() {
                                     std::to_string(options_.lock_wait_ms) + " ms");
 }
 
+Status StoreImpl::open_read_only() {
+  if (Result<std::vector<std::string>> entries = fs_->list_dir(dir_); !entries.is_ok()) {
+    if (entries.status().code() != StatusCode::kNotFound) return entries.status();
+    return Status::not_found("the store folder does not exist (a read-only open creates nothing)");
+  }
+  // A writer's compaction may delete a segment or hint file between the listing and its
+  // opening: list again. Files once open stay readable (an open descriptor or mapping keeps an
+  // unlinked file), so only the open itself can meet this.
+  constexpr int kAttempts = 5;
+  Result<RecoveredLog> log = Status::not_found("no attempt made");
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    Result<StoreFolderListing> listing = list_store_folder(*fs_, dir_);
+    if (!listing.is_ok()) return listing.status();
+    keys_.clear_for_recovery();
+    log = recover_log(*fs_, dir_, *listing, keys_, RecoveryMode::kReadOnly);
+    if (log.is_ok() || log.status().code() != StatusCode::kNotFound) break;
+  }
+  if (!log.is_ok()) return log.status();
+  last_sequence_.store(log->last_sequence, std::memory_order_relaxed);
+  live_bytes_.store(log->live_bytes, std::memory_order_relaxed);
+  hint_files_loaded_ = log->hint_files_loaded;
+  hint_files_rejected_ = log->hint_files_rejected;
+  for (auto& [key, where] : log->damaged_keys) damaged_keys_.try_emplace(key, where);
+  for (size_t i = 0; i < log->segments.size(); ++i) {
+    usage_.add(log->segments[i]->id, log->segment_live_bytes[i], log->segment_hint_bytes[i],
+               log->segment_tombstone_bytes[i]);
+    LOGKV_RETURN_IF_ERROR(segments_.add(std::move(log->segments[i])));
+  }
+  return Status::ok();
+}
+
+Status StoreImpl::check_writable() const {
+  if (!options_.read_only) return Status::ok();
+  return Status::invalid_argument("store '" + dir_ +
+                                  "' was opened read-only (Options::read_only), so it refuses "
+                                  "writes; open it without read_only to change it");
+}
+
+Status StoreImpl::check_not_damaged(std::string_view key) const {
+  if (damaged_keys_.empty()) return Status::ok();
+  auto it = damaged_keys_.find(std::string(key));
+  if (it == damaged_keys_.end()) return Status::ok();
+  return Status::corruption("key " + printable_key(key) + ": its newest record, in " + it->second +
+                            ", is damaged" + std::string(kDamageAdvice));
+}
+
 Status StoreImpl::open() {
+  if (options_.read_only) return open_read_only();
   if (options_.create_if_missing) {
     LOGKV_RETURN_IF_ERROR(fs_->create_dirs(dir_));
   } else if (Result<std::vector<std::string>> entries = fs_->list_dir(dir_); !entries.is_ok()) {
@@ -158,6 +207,7 @@ StoreStats StoreImpl::stats() {
 
 Status StoreImpl::compact() {
   LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(check_writable());
   return compactor_->compact_all();
 }
 

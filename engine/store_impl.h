@@ -21,6 +21,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compaction/compaction_environment.h"
@@ -86,6 +87,13 @@ class StoreImpl final : public Store, private CompactionHost {
   size_t write_queue_depth() const { return write_queue_.depth(); }
 
   Status check_open() const;
+  // kInvalidArgument when the store was opened with Options::read_only.
+  Status check_writable() const;
+  // kCorruption naming the key, file and offset when read-only recovery found the newest
+  // record of `key` damaged (RecoveredLog::damaged_keys); ok otherwise.
+  Status check_not_damaged(std::string_view key) const;
+  // open() for Options::read_only: no lock, no appender, no compactor, no file changed.
+  Status open_read_only();
   // Takes the store folder's lock, waiting up to Options::lock_wait_ms for another holder.
   Result<std::unique_ptr<FileLock>> lock_store_folder();
   // Queues `request` for group commit and waits until its group is committed.
@@ -140,6 +148,8 @@ class StoreImpl final : public Store, private CompactionHost {
   uint64_t torn_bytes_dropped_ = 0;       // set once at open
   uint64_t hint_files_loaded_ = 0;        // set once at open
   uint64_t hint_files_rejected_ = 0;      // set once at open
+  // Read-only stores only, set once at open: key -> where its damaged newest record is.
+  std::unordered_map<std::string, std::string> damaged_keys_;
 
   SegmentUsageTable usage_;
   std::vector<LiveBytesDelta> usage_deltas_;  // publish()'s scratch; guarded by writer_mutex_

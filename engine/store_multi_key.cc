@@ -22,6 +22,7 @@ Result<std::vector<std::optional<std::string>>> StoreImpl::get_many(
   values.reserve(keys.size());
   for (std::string_view key : keys) {
     LOGKV_RETURN_IF_ERROR(budget.charge(key.size()));
+    LOGKV_RETURN_IF_ERROR(check_not_damaged(key));
     std::optional<Result<std::string>> value =
         keys_.with_entry(key, [&](const IndexEntry& entry) -> Result<std::string> {
           // The record's size gives the value's: refuse before reading a value that cannot fit.

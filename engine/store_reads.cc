@@ -45,6 +45,7 @@ Result<std::string> StoreImpl::read_value(std::string_view key, const IndexEntry
 Result<std::optional<std::string>> StoreImpl::get(std::string_view key) {
   LOGKV_RETURN_IF_ERROR(check_open());
   LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
+  LOGKV_RETURN_IF_ERROR(check_not_damaged(key));
   std::optional<Result<std::string>> value =
       keys_.with_entry(key, [&](const IndexEntry& entry) { return read_value(key, entry); });
   if (!value) return std::optional<std::string>();
@@ -55,6 +56,7 @@ Result<std::optional<std::string>> StoreImpl::get(std::string_view key) {
 Result<bool> StoreImpl::exists(std::string_view key) {
   LOGKV_RETURN_IF_ERROR(check_open());
   LOGKV_RETURN_IF_ERROR(check_key(key, options_.limits));
+  LOGKV_RETURN_IF_ERROR(check_not_damaged(key));
   return keys_.find(key).has_value();
 }
 

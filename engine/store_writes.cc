@@ -10,6 +10,8 @@
 namespace logkv {
 
 Status StoreImpl::submit(WriteRequest& request) {
+  // Every write reaches the log through here.
+  LOGKV_RETURN_IF_ERROR(check_writable());
   // Back-pressure (Options::compaction_disk_ratio_stall): outside every lock, so that the
   // compaction this waits for can take the writer lock for its index swap.
   if (stall_writes_.load(std::memory_order_relaxed)) compactor_->wait_for_round();

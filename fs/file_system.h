@@ -11,6 +11,7 @@
 #ifndef LOGKV_FS_FILE_SYSTEM_H_
 #define LOGKV_FS_FILE_SYSTEM_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,6 +51,18 @@ class RandomAccessFile {
   // `n` bytes) or into memory the file owns that stays valid while this object lives. It is
   // shorter than `n` only at the end of the file.
   virtual Result<std::string_view> read(uint64_t offset, size_t n, char* scratch) const = 0;
+  // As read(), but always copies into `scratch` and never touches a memory mapping. For readers
+  // of a file another process may shrink meanwhile (a writer cutting its preallocated zeros when
+  // it seals a segment): touching a mapped page past the new end kills the process with SIGBUS,
+  // while a copying read merely comes back short.
+  virtual Result<std::string_view> read_copy(uint64_t offset, size_t n, char* scratch) const {
+    Result<std::string_view> bytes = read(offset, n, scratch);
+    if (bytes.is_ok() && bytes->data() != scratch) {
+      std::copy(bytes->begin(), bytes->end(), scratch);
+      return std::string_view(scratch, bytes->size());
+    }
+    return bytes;
+  }
   // The file's current size.
   virtual Result<uint64_t> size() const = 0;
 };

@@ -124,6 +124,17 @@ Result<std::string_view> PosixMappedFile::pread_into(uint64_t offset, size_t n,
   return std::string_view(scratch, done);
 }
 
+Result<std::string_view> PosixMappedFile::read_copy(uint64_t offset, size_t n,
+                                                    char* scratch) const {
+  // The logical end of this process's own writer still applies: its preallocated zeros are not
+  // content. Another process's zeros are, to this file; the scanner reads them as a torn tail.
+  Result<uint64_t> size_bytes = refresh_size();
+  if (!size_bytes.is_ok()) return size_bytes.status();
+  if (offset >= *size_bytes) return std::string_view(scratch, 0);
+  return pread_into(offset, static_cast<size_t>(std::min<uint64_t>(n, *size_bytes - offset)),
+                    scratch);
+}
+
 Result<uint64_t> PosixMappedFile::size() const { return refresh_size(); }
 
 uint64_t PosixMappedFile::mapped_bytes() const {

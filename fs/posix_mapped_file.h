@@ -52,6 +52,8 @@ class PosixMappedFile final : public RandomAccessFile {
   ~PosixMappedFile() override;
 
   Result<std::string_view> read(uint64_t offset, size_t n, char* scratch) const override;
+  // Always pread: see RandomAccessFile::read_copy.
+  Result<std::string_view> read_copy(uint64_t offset, size_t n, char* scratch) const override;
   Result<uint64_t> size() const override;
 
   // Bytes covered by the current mapping (0 when nothing is mapped). For tests and statistics.

@@ -98,4 +98,9 @@ std::vector<std::string> KeyDirectory::keys() const {
   return keys;
 }
 
+void KeyDirectory::clear_for_recovery() {
+  for (const std::string& key : keys()) erase_for_recovery(key, hash_key(key));
+  finish_recovery();
+}
+
 }  // namespace logkv

@@ -93,6 +93,9 @@ class KeyDirectory {
   // beyond what growth would have left (HashIndex::shrink_to_growth_load) and the unused ends of
   // each shard's last pages (HashIndex::release_slack).
   void finish_recovery();
+  // Empties a directory a failed recovery left half filled, so that recovery can run again
+  // (a read-only open retries when a writer's compaction removed a file it listed).
+  void clear_for_recovery();
 
   size_t size() const { return size_.load(std::memory_order_relaxed); }
   size_t memory_bytes() const;

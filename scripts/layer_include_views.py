@@ -28,6 +28,9 @@ PUBLIC_FROM = {
     "key_page.h": "engine",
     "store.h": "engine",
     "log_records.h": "engine",
+    "check.h": "engine",
+    "backup.h": "engine",
+    "repair.h": "engine",
     "host.h": "host",
     "sqlite_migration.h": "host",
 }

@@ -68,7 +68,7 @@ ExitCode run_get_many(const StoreSelection& selection, CommandIo& io) {
   Result<std::vector<std::string>> keys = read_key_array(io.in);
   if (!keys.is_ok()) return report(io, kCommand, keys.status());
   const std::vector<std::string_view> views(keys->begin(), keys->end());
-  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
+  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail, Access::kReadOnly);
   if (!store.is_ok()) return report(io, kCommand, store.status());
   Result<std::vector<std::optional<std::string>>> values = (*store)->get_many(views);
   if (!values.is_ok()) return store->close(io, selection, report(io, kCommand, values.status()));

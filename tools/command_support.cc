@@ -43,9 +43,11 @@ ExitCode finish_output(CommandIo& io, ExitCode result) {
   return result;
 }
 
-Result<OpenStore> OpenStore::open(const StoreSelection& selection, IfMissing if_missing) {
+Result<OpenStore> OpenStore::open(const StoreSelection& selection, IfMissing if_missing,
+                                  Access access) {
   if (selection.path.empty()) return open_through_host(selection, if_missing);
   Options options;
+  options.read_only = access == Access::kReadOnly;
   options.limits = selection.limits;
   options.create_if_missing = if_missing == IfMissing::kCreate;
   options.lock_wait_ms = selection.lock_wait_ms;

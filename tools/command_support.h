@@ -69,11 +69,17 @@ ExitCode finish_output(CommandIo& io, ExitCode result);
 // mistyped path would leave an empty store behind and answer as if the data were gone.
 enum class IfMissing { kCreate, kFail };
 
+// Commands that only read open a --store folder read-only (Options::read_only): they take no
+// lock, so they work while another process writes, and change no file. Through a host the
+// store is opened as the host opens it (for writing).
+enum class Access { kReadWrite, kReadOnly };
+
 // A store that is closed when the command ends, so that close errors (the last sync) reach the
 // user instead of being dropped by the destructor.
 class OpenStore {
  public:
-  static Result<OpenStore> open(const StoreSelection& selection, IfMissing if_missing);
+  static Result<OpenStore> open(const StoreSelection& selection, IfMissing if_missing,
+                                Access access = Access::kReadWrite);
 
   Store& operator*() { return *store_; }
   Store* operator->() { return store_.get(); }

@@ -12,7 +12,7 @@ namespace logkv::tool {
 
 enum class ExitCode : int {
   kSuccess = 0,
-  // `get` of a key that is not stored; `exists` answering false.
+  // `get` of a key that is not stored; `exists` answering false; `check` finding problems.
   kNotFoundOrFalse = 1,
   // The command line could not be parsed: unknown command, missing or extra argument.
   kUsage = 2,

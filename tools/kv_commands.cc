@@ -61,7 +61,7 @@ ExitCode run_set(const StoreSelection& selection, std::string_view key,
 }
 
 ExitCode run_get(const StoreSelection& selection, std::string_view key, CommandIo& io) {
-  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
+  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail, Access::kReadOnly);
   if (!store.is_ok()) return report(io, describe("get", key), store.status());
   Result<std::optional<std::string>> value = (*store)->get(key);
   if (!value.is_ok()) {
@@ -87,7 +87,7 @@ ExitCode run_delete(const StoreSelection& selection, std::string_view key, Comma
 }
 
 ExitCode run_exists(const StoreSelection& selection, std::string_view key, CommandIo& io) {
-  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
+  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail, Access::kReadOnly);
   if (!store.is_ok()) return report(io, describe("exists", key), store.status());
   Result<bool> exists = (*store)->exists(key);
   if (!exists.is_ok()) {
@@ -114,7 +114,7 @@ ExitCode run_keys(const StoreSelection& selection, const KeysQuery& query, Comma
   // Without a limit every key is printed, fetched in pages of this many so that memory stays
   // bounded however large the store.
   constexpr size_t kAllKeysPageKeys = 1000;
-  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
+  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail, Access::kReadOnly);
   if (!store.is_ok()) return report(io, "keys", store.status());
   std::optional<std::string> cursor = query.cursor;
   while (true) {
@@ -136,7 +136,7 @@ ExitCode run_keys(const StoreSelection& selection, const KeysQuery& query, Comma
 }
 
 ExitCode run_stats(const StoreSelection& selection, CommandIo& io) {
-  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
+  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail, Access::kReadOnly);
   if (!store.is_ok()) return report(io, "stats", store.status());
   const StoreStats stats = (*store)->stats();
   const std::pair<const char*, uint64_t> fields[] = {

@@ -10,12 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "tools/backup_command.h"
 #include "tools/batch_commands.h"
+#include "tools/check_command.h"
 #include "tools/copy_command.h"
 #include "tools/dump_load_commands.h"
 #include "tools/exit_codes.h"
 #include "tools/kv_commands.h"
 #include "tools/migration_commands.h"
+#include "tools/repair_command.h"
 #include "tools/serve_command.h"
 
 namespace {
@@ -164,6 +167,25 @@ int main(int argc, char** argv) {
   load->add_option("--batch-keys", load_options.batch_keys, "Records per atomic batch")
       ->check(kPositiveWholeNumber)
       ->capture_default_str();
+  logkv::tool::CheckRequest check_request;
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "Verify every checksum, hint file and the index without changing anything; print `ok` or "
+      "each problem (exit 1)");
+  check->add_flag("--quick", check_request.quick, "Hint files and segment headers only");
+  check->add_flag("--json", check_request.json, "Print the report as one JSON object");
+
+  std::string backup_dest;
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Copy the store to the new folder DEST while writers go on (consistent, online)");
+  backup->add_option("DEST", backup_dest, "A folder that does not exist yet, or an empty one")
+      ->required();
+
+  bool dry_run = false;
+  CLI::App* repair = app.add_subcommand(
+      "repair",
+      "Fix a damaged store after copying every file it changes into lost+found; report lost keys");
+  repair->add_flag("--dry-run", dry_run, "Print what would be done; change nothing");
 
   std::string sqlite_path;
   CLI::App* import_sqlite = app.add_subcommand(
@@ -274,6 +296,12 @@ int main(int argc, char** argv) {
     result = logkv::tool::run_dump(selection, dump_query, io);
   } else if (load->parsed()) {
     result = logkv::tool::run_load(selection, load_options, io);
+  } else if (check->parsed()) {
+    result = logkv::tool::run_check(selection, check_request, io);
+  } else if (backup->parsed()) {
+    result = logkv::tool::run_backup(selection, backup_dest, io);
+  } else if (repair->parsed()) {
+    result = logkv::tool::run_repair(selection, dry_run, io);
   } else if (import_sqlite->parsed()) {
     result = logkv::tool::run_import_sqlite(selection, sqlite_path, raise_limits, io);
   } else if (export_sqlite->parsed()) {

@@ -1,9 +1,9 @@
 // What an error about a damaged file tells the user to do next.
 //
 // One text for every corruption message (segment header, records, compaction's reads, reads of
-// a value), so that the advice stays the same everywhere and names only steps that exist: the
-// tool has no check or repair command yet, so it points at the manual steps documented in
-// docs/TOOL.md ("When a store is damaged").
+// a value), so that the advice stays the same everywhere and names only commands that exist:
+// `logkv check` lists every damaged record and the keys it costs, `logkv repair` fixes the store
+// keeping every original, and docs/TOOL.md ("When a store is damaged") says more.
 #ifndef LOGKV_WAL_DAMAGE_ADVICE_H_
 #define LOGKV_WAL_DAMAGE_ADVICE_H_
 
@@ -12,8 +12,9 @@
 namespace logkv {
 
 inline constexpr std::string_view kDamageAdvice =
-    "; copy the store folder aside before changing anything, then see \"When a store is "
-    "damaged\" in docs/TOOL.md";
+    "; run `logkv check` to list every damaged record and the keys it costs (reads still serve "
+    "every intact key), then `logkv repair`, which keeps the original of every file it changes "
+    "in lost+found (docs/TOOL.md, \"When a store is damaged\")";
 
 }  // namespace logkv
 

@@ -27,6 +27,9 @@ inline constexpr std::string_view kHintFileSuffix = ".hint";
 inline constexpr std::string_view kTempFileSuffix = ".tmp";
 inline constexpr char kLockFileName[] = "LOCK";
 inline constexpr char kReserveFileName[] = "RESERVE";
+// The folder `logkv repair` keeps the original of every file it changes in, one subfolder per
+// run (docs/TOOL.md, "repair"). Opens pass it by.
+inline constexpr char kLostAndFoundName[] = "lost+found";
 
 inline constexpr size_t kSegmentFileIdDigits = 10;
 // The largest id that fits in kSegmentFileIdDigits digits.

@@ -54,6 +54,7 @@ std::optional<uint64_t> find_record_proving_synced(std::string_view contents,
 void settle_bad_bytes(std::string_view contents, std::string_view file_name, bool is_newest,
                       uint64_t damage_offset, const std::string& why, SegmentScan* scan) {
   scan->valid_end = damage_offset;
+  scan->damage_offset = damage_offset;
   std::string message =
       std::string(file_name) + ": " + why + " at offset " + std::to_string(damage_offset);
   if (!is_newest) {
@@ -125,7 +126,15 @@ SegmentScan scan_segment(std::string_view contents, std::string_view file_name, 
     return scan;
   }
 
-  uint64_t offset = kSegmentHeaderBytes;
+  return scan_records_from(contents, file_name, is_newest, kSegmentHeaderBytes, 0, visit);
+}
+
+SegmentScan scan_records_from(std::string_view contents, std::string_view file_name, bool is_newest,
+                              uint64_t offset, uint64_t last_sequence,
+                              const std::function<void(const ScannedRecord&)>& visit) {
+  SegmentScan scan;
+  scan.file_bytes = contents.size();
+  scan.last_sequence = last_sequence;
   uint32_t previous_synced_offset = 0;
   scan.valid_end = offset;
   // Records of an atomic batch are visited only once its last record has been read: a batch
@@ -147,6 +156,7 @@ SegmentScan scan_segment(std::string_view contents, std::string_view file_name, 
     if (disorder.has_value()) {
       scan.status = Status::corruption(std::string(file_name) + ": " + *disorder + " at offset " +
                                        std::to_string(offset) + std::string(kWhatToDo));
+      scan.damage_offset = offset;
       cut_at_batch_start();
       return scan;
     }
@@ -178,6 +188,7 @@ SegmentScan scan_segment(std::string_view contents, std::string_view file_name, 
           std::string(kWhatToDo));
     }
     scan.valid_end = batch_start;
+    scan.damage_offset = contents.size();
   }
   return scan;
 }

@@ -40,6 +40,9 @@ struct SegmentScan {
   uint64_t records = 0;
   // Sequence number of the last good record, 0 when there is none.
   uint64_t last_sequence = 0;
+  // On corruption: where the bad bytes start. valid_end may lie before it, at the start of an
+  // atomic batch whose members before the damage were read but never visited.
+  uint64_t damage_offset = 0;
 };
 
 // Scans segment `segment_id`, held whole in `contents`, whose name `file_name` is used in
@@ -53,6 +56,13 @@ struct SegmentScan {
 // any damage in it is corruption.
 SegmentScan scan_segment(std::string_view contents, std::string_view file_name, uint64_t segment_id,
                          bool is_newest, const std::function<void(const ScannedRecord&)>& visit);
+
+// As scan_segment, but without the header: walks the records from `offset` on, each of which must
+// have a sequence above `last_sequence`. For readers that resume past damage
+// (wal/damage_scan.h); the synced-offset order restarts there.
+SegmentScan scan_records_from(std::string_view contents, std::string_view file_name, bool is_newest,
+                              uint64_t offset, uint64_t last_sequence,
+                              const std::function<void(const ScannedRecord&)>& visit);
 
 }  // namespace logkv
 

@@ -11,7 +11,7 @@ Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& 
   if (!names.is_ok()) return names.status();
   StoreFolderListing listing;
   for (const std::string& name : *names) {
-    if (name == kLockFileName) continue;
+    if (name == kLockFileName || name == kLostAndFoundName) continue;
     // The space reserve holds no data (fs/space_reserve.h).
     if (name == kReserveFileName || name == temp_file_name(kReserveFileName)) continue;
     // The io_uring probe's scratch file, left behind only if a process died mid-probe.

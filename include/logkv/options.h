@@ -67,6 +67,15 @@ struct Options {
   // to this long for it to close before failing with kLocked, as SQLite's busy timeout does.
   // 0 (the default): fail at once. At most 3,600,000 (an hour).
   uint32_t lock_wait_ms = 0;
+  // Open for reading only, as `logkv check` and the tool's read commands do: the store folder
+  // must exist; no lock is taken, so this works while a writer holds the store and writes; no
+  // file is created, written, cut, renamed or removed (a torn tail stays, no hint file is
+  // written, nothing is compacted). The store shows the log as it was at open: the sealed
+  // segments plus the newest one up to its last complete record. Every write (and compact())
+  // fails with kInvalidArgument. Damage does not fail the open: every key whose newest record
+  // is intact is served, and a get of a key whose newest record is known to be damaged fails
+  // with kCorruption naming the key, file and offset (docs/FORMAT.md, "Reading past damage").
+  bool read_only = false;
   // Keep everything in memory; the path is only a name. Nothing survives close().
   bool in_memory = false;
   // How the write path reaches the disk (ignored with in_memory). With kAuto, the environment

@@ -75,7 +75,8 @@ void flip_byte(const std::string& path, std::streamoff offset) {
 }
 
 // Segment 1 is not the newest, so it was synced in full: a bad record in it is damage, never a
-// torn tail, and reading the store must fail instead of dropping the records after it.
+// torn tail. Reads open the store read-only, which serves every intact key: a get of the damaged
+// key fails naming the key, file and offset; its neighbours are still served.
 TEST_F(StoreErrorCliTest, CorruptSegmentInTheMiddleExitsFourNamingTheFileAndOffset) {
   ASSERT_GT(write_several_segments(), 0);
   const std::string oldest = store_path_ + "/" + segment_file_name(1);
@@ -83,17 +84,26 @@ TEST_F(StoreErrorCliTest, CorruptSegmentInTheMiddleExitsFourNamingTheFileAndOffs
   ASSERT_TRUE(std::filesystem::exists(store_path_ + "/" + segment_file_name(3)))
       << "the store should have at least three segments, so that segment 1 is in the middle of "
          "the log's history and not its newest segment";
-  // A value byte of the second record: its checksum no longer matches.
+  // A value byte of the second record (k001): its checksum no longer matches.
   const size_t second_record = kSegmentHeaderBytes + kRecordBytes;
   flip_byte(oldest, static_cast<std::streamoff>(second_record + kRecordHeaderBytes + kKeyBytes));
 
-  ProcessResult get = logkv({"get", "k000"});
+  ProcessResult get = logkv({"get", "k001"});
   EXPECT_EQ(get.exit_code, 4) << get.err;
   EXPECT_EQ(get.out, "");
   expect_one_error_line(get);
+  EXPECT_NE(get.err.find("k001"), std::string::npos) << get.err;
   EXPECT_NE(get.err.find(segment_file_name(1)), std::string::npos) << get.err;
   EXPECT_NE(get.err.find("at offset " + std::to_string(second_record)), std::string::npos)
       << get.err;
+  ProcessResult intact = logkv({"get", "k000"});
+  EXPECT_EQ(intact.exit_code, 0) << intact.err;
+  EXPECT_EQ(intact.out, std::string(kValueBytes, 'v'));
+  // A writer still refuses the damaged store.
+  ProcessResult set = logkv({"set", "k000", "new"});
+  EXPECT_EQ(set.exit_code, 4) << set.err;
+  EXPECT_NE(set.err.find("at offset " + std::to_string(second_record)), std::string::npos)
+      << set.err;
 }
 
 TEST_F(StoreErrorCliTest, ForeignFileInTheStoreFolderExitsFourNamingItAndKeepsIt) {
