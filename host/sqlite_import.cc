@@ -40,9 +40,9 @@ std::string describe_violation(const LimitViolation& violation) {
   return text + " (needs " + violation.setting + ")";
 }
 
-// Removes every file a store writes (segments, hints, temporary files, the lock file) from
-// `dir`, which must hold nothing else: a foreign file is kCorruption naming it, and nothing is
-// removed, so that a wrong path never costs a user's files. Does not sync the folder.
+// Removes every file a store writes (segments, hints, temporary files, the lock file, the space
+// reserve) from `dir`, which must hold nothing else: a foreign file is kCorruption naming it, and
+// nothing is removed, so that a wrong path never costs a user's files. Does not sync the folder.
 Status remove_store_files(FileSystem& fs, const std::string& dir) {
   Result<StoreFolderListing> listing = list_store_folder(fs, dir);
   if (!listing.is_ok()) return listing.status();
@@ -50,6 +50,8 @@ Status remove_store_files(FileSystem& fs, const std::string& dir) {
   for (const uint64_t id : listing->segment_ids) names.push_back(segment_file_name(id));
   for (const uint64_t id : listing->hint_ids) names.push_back(hint_file_name(id));
   names.emplace_back(kLockFileName);
+  names.emplace_back(kReserveFileName);
+  names.emplace_back(temp_file_name(kReserveFileName));
   for (const std::string& name : names) {
     const Status removed = fs.remove(join_path(dir, name));
     if (!removed.is_ok() && removed.code() != StatusCode::kNotFound) return removed;

@@ -87,7 +87,8 @@ std::vector<StoreFile> load_files(const std::string& dir) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     StoreFile file;
     file.name = entry.path().filename().string();
-    if (file.name == kLockFileName) continue;
+    // Neither holds store data: damage to them changes nothing check could see.
+    if (file.name == kLockFileName || file.name == kReserveFileName) continue;
     file.bytes = read_bytes(entry.path().string());
     if (auto id = parse_segment_file_name(file.name)) {
       file.is_segment = true;

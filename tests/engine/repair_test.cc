@@ -124,7 +124,8 @@ class RepairTest : public ::testing::Test {
     places_ = record_places(pristine_dir());
     for (const auto& entry : fs::directory_iterator(pristine_dir())) {
       const std::string name = entry.path().filename().string();
-      if (name != kLockFileName) files_.push_back(name);
+      // Neither holds store data.
+      if (name != kLockFileName && name != kReserveFileName) files_.push_back(name);
     }
     std::sort(files_.begin(), files_.end());
   }

@@ -38,8 +38,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const logkv::StoreConfig& store : config->stores()) {
     LOGKV_FUZZ_CHECK(logkv::check_label(store.label).is_ok(), "every label follows the rule");
     LOGKV_FUZZ_CHECK(config->find(store.label) == &store, "labels are unique");
+    if (store.type == logkv::kStoreTypeRedis) {
+      // Accepted only by a build with hiredis; a Redis label names a server, never a folder.
+      LOGKV_FUZZ_CHECK(!store.url.empty() && store.path.empty(),
+                       "a redis store has a url and no path");
+      continue;
+    }
     LOGKV_FUZZ_CHECK(store.type == logkv::kStoreTypeSpin || store.type == logkv::kStoreTypeLogkv,
-                     "only this engine's types are accepted");
+                     "only this engine's types and redis are accepted");
     LOGKV_FUZZ_CHECK(store.path.empty() || store.path.front() == '/',
                      "a path is empty (in memory) or absolute (base folder is absolute)");
     LOGKV_FUZZ_CHECK(store.path.find('\0') == std::string::npos, "no NUL in a path");
