@@ -170,7 +170,8 @@ ExitCode run_dump_all_versions(const StoreSelection& selection, const DumpQuery&
 ExitCode run_dump(const StoreSelection& selection, const DumpQuery& query, CommandIo& io) {
   constexpr std::string_view kCommand = "dump";
   if (query.all_versions) return run_dump_all_versions(selection, query, io);
-  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
+  // Read-only with --store: dumps beside a writer and never changes a file.
+  Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail, Access::kReadOnly);
   if (!store.is_ok()) return report(io, kCommand, store.status());
   ProgressBar progress = ProgressBar::for_stderr(
       "dump", query.prefix.empty() ? (*store)->stats().keys : 0, ProgressUnit::kItems);

@@ -1,8 +1,5 @@
 #include "tools/migration_commands.h"
 
-#include <unistd.h>
-
-#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
@@ -11,6 +8,7 @@
 
 #include "logkv/host.h"
 #include "logkv/sqlite_migration.h"
+#include "tools/progress_bar.h"
 
 namespace logkv::tool {
 namespace {
@@ -22,35 +20,6 @@ void print_digest(CommandIo& io, const StoreDigest& digest) {
   io.out << digest.label << ": " << digest.rows << " rows, " << digest.bytes << " bytes, checksum "
          << checksum << ", verified\n";
 }
-
-// A progress line on stderr, redrawn in place, when stderr is a terminal; nothing otherwise.
-class ProgressLine {
- public:
-  explicit ProgressLine(CommandIo& io) : io_(io), shown_(::isatty(STDERR_FILENO) == 1) {}
-  ~ProgressLine() {
-    if (drawn_) io_.err << '\n';
-  }
-
-  void update(uint64_t done, uint64_t total) {
-    if (!shown_) return;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-    const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
-    char line[128];
-    std::snprintf(line, sizeof line,
-                  "\rimported %" PRIu64 " of %" PRIu64 " rows, %.0f rows/s, %.0f s left ", done,
-                  total, rate, eta);
-    io_.err << line << std::flush;
-    drawn_ = true;
-  }
-
- private:
-  CommandIo& io_;
-  const bool shown_;
-  bool drawn_ = false;
-  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
 
 }  // namespace
 
@@ -76,11 +45,15 @@ ExitCode run_import_sqlite(const StoreSelection& selection, const std::string& s
                                            "import with --raise-limits"));
     }
   }
-  ProgressLine progress(io);
+  ProgressBar progress = ProgressBar::for_stderr("import", 0, ProgressUnit::kItems);
   SqliteImportOptions options;
   options.raise_limits = raise_limits;
-  options.progress = [&progress](uint64_t done, uint64_t total) { progress.update(done, total); };
+  options.progress = [&progress](uint64_t done, uint64_t total) {
+    progress.set_total(total);
+    progress.set_done(done);
+  };
   Result<SqliteImportReport> imported = import_spin_sqlite(**host, sqlite_path, options);
+  progress.finish();
   if (!imported.is_ok()) return report(io, command, imported.status());
   for (const StoreDigest& digest : imported->imported) print_digest(io, digest);
   for (const LimitViolation& raised : imported->limits_raised) {

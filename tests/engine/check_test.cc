@@ -2,9 +2,8 @@
 // sweep of byte flips and truncations over every file of a store is each reported, naming the
 // file and where, and never crashes the checker.
 //
-// LOGKV_CHECK_FLIPS and LOGKV_CHECK_TRUNCATIONS raise the sweep's counts (defaults 200 and 50,
-// so that the default test tier stays fast; the tool issue's 500 flips is
-// LOGKV_CHECK_FLIPS=500). LOGKV_TEST_SEED replays a run.
+// LOGKV_CHECK_FLIPS and LOGKV_CHECK_TRUNCATIONS set the sweep's counts (defaults 500 and 50;
+// `./test.sh --extended` raises them). LOGKV_TEST_SEED replays a run.
 #include "logkv/check.h"
 
 #include <gtest/gtest.h>
@@ -162,7 +161,7 @@ TEST(CheckTest, EveryFlippedByteAndEveryTruncationIsReported) {
   const std::vector<StoreFile> files = load_files(dir.path());
   ASSERT_GT(files.size(), 3u);
 
-  const size_t flips = count_from_env("LOGKV_CHECK_FLIPS", 200);
+  const size_t flips = count_from_env("LOGKV_CHECK_FLIPS", 500);
   for (size_t i = 0; i < flips; ++i) {
     const StoreFile& file = files[random() % files.size()];
     const uint64_t offset = random() % file.bytes.size();
