@@ -115,4 +115,20 @@ KeyPage KeyPageSelector::take_page() {
   return page;
 }
 
+Result<KeyPageSelector> start_key_page(std::optional<std::string_view> cursor, size_t limit,
+                                       std::string_view prefix) {
+  if (limit == 0 || limit > kListKeysLimitMax) {
+    return Status::invalid_argument("list_keys: limit is " + std::to_string(limit) +
+                                    "; ask for 1 to " + std::to_string(kListKeysLimitMax) +
+                                    " keys per page");
+  }
+  std::optional<std::string> after;
+  if (cursor.has_value()) {
+    Result<std::string> decoded = decode_list_cursor(*cursor);
+    if (!decoded.is_ok()) return decoded.status().with_context("list_keys");
+    after = std::move(decoded).value();
+  }
+  return KeyPageSelector(std::move(after), std::string(prefix), limit);
+}
+
 }  // namespace logkv

@@ -54,6 +54,11 @@ class KeyPageSelector {
   std::vector<std::string> candidates_;
 };
 
+// The selector of one list_keys() call, for every Store that pages this way: kInvalidArgument
+// when `limit` is not 1 to kListKeysLimitMax or `cursor` is not one logkv issued.
+Result<KeyPageSelector> start_key_page(std::optional<std::string_view> cursor, size_t limit,
+                                       std::string_view prefix);
+
 }  // namespace logkv
 
 #endif  // LOGKV_ENGINE_KEY_LISTING_H_

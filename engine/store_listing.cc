@@ -27,18 +27,9 @@ Result<std::vector<std::string>> StoreImpl::keys() {
 Result<KeyPage> StoreImpl::list_keys(std::optional<std::string_view> cursor, size_t limit,
                                      std::string_view prefix) {
   LOGKV_RETURN_IF_ERROR(check_open());
-  if (limit == 0 || limit > kListKeysLimitMax) {
-    return Status::invalid_argument("list_keys: limit is " + std::to_string(limit) +
-                                    "; ask for 1 to " + std::to_string(kListKeysLimitMax) +
-                                    " keys per page");
-  }
-  std::optional<std::string> after;
-  if (cursor.has_value()) {
-    Result<std::string> decoded = decode_list_cursor(*cursor);
-    if (!decoded.is_ok()) return decoded.status().with_context("list_keys");
-    after = std::move(decoded).value();
-  }
-  KeyPageSelector selector(std::move(after), std::string(prefix), limit);
+  Result<KeyPageSelector> started = start_key_page(cursor, limit, prefix);
+  if (!started.is_ok()) return started.status();
+  KeyPageSelector& selector = *started;
   keys_.for_each_key([&selector](std::string_view key) { selector.offer(key); });
   KeyPage page = selector.take_page();
   ResultBudget budget(options_.result_bytes_max, "list_keys");
