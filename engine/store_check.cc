@@ -130,6 +130,7 @@ class Checker {
     if (has_hint(id)) {
       ++report_.hint_files;
       LOGKV_RETURN_IF_ERROR(check_hint(id, segment_bytes.value_or(*file_bytes), in_segment));
+      note_cut_short(id, name, *file_bytes);
     } else if (options_.quick) {
       ++report_.segments_not_read;
     } else {
@@ -228,6 +229,24 @@ class Checker {
               std::move(wrong));
     }
     return Status::ok();
+  }
+
+  // A sealed segment never shrinks, so one shorter than its intact hint file says was cut: the
+  // damage is in the segment (the hint is only the witness), and the keys whose newest record in
+  // it lay past the cut are lost unless a later segment holds a newer version (summarise()).
+  void note_cut_short(uint64_t id, const std::string& segment_name, uint64_t file_bytes) {
+    std::optional<CutShortSegment> cut = find_cut_short(fs_, dir_, id, file_bytes);
+    if (!cut) return;
+    DamagedRange range;
+    range.start = range.damage_offset = range.end = file_bytes;
+    range.what = "the segment ends at byte " + std::to_string(file_bytes) + " but its hint file " +
+                 hint_file_name(id) + " says it held " + std::to_string(cut->hinted_bytes) +
+                 ": it was cut short and the records past its end are gone";
+    range.keys_complete = true;
+    for (CutShortSegment::LostRecord& record : cut->lost) {
+      range.keys.push_back({std::move(record.key), record.sequence});
+    }
+    damaged_.push_back({segment_name, std::move(range)});
   }
 
   // A hint file whose segment is gone: the segment was removed (or a writer crashed between

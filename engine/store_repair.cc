@@ -271,18 +271,15 @@ class Repairer {
   // A sealed segment shorter than its intact hint file says was cut: the records past its end
   // are gone, and the hint names the keys whose newest version in the segment was there.
   void note_cut_short(RepairReport& report, const SegmentPlan& plan) {
-    Result<FileBytes> bytes = read_whole_file(fs_, join_path(dir_, hint_file_name(plan.id)));
-    if (!bytes.is_ok()) return;
-    Result<DecodedHintFile> hint = decode_hint_file(bytes->bytes, plan.id, hint_file_name(plan.id));
     const uint64_t length = plan.contents.size();
-    if (!hint.is_ok() || hint->segment_bytes <= length) return;
+    std::optional<CutShortSegment> cut = find_cut_short(fs_, dir_, plan.id, length);
+    if (!cut) return;
     report.actions.push_back(plan.name + ": " + std::to_string(length) + " bytes long, but its " +
-                             "hint file describes " + std::to_string(hint->segment_bytes) +
+                             "hint file describes " + std::to_string(cut->hinted_bytes) +
                              ": the records past its end are gone");
-    report.dropped.push_back({plan.name, length, hint->segment_bytes, true});
-    for (const HintEntry& entry : hint->entries) {
-      if (entry.offset + entry.record_bytes <= length) continue;
-      note_lost(report, plan, DamagedKey{std::string(entry.key), entry.sequence}, entry.offset);
+    report.dropped.push_back({plan.name, length, cut->hinted_bytes, true});
+    for (const CutShortSegment::LostRecord& record : cut->lost) {
+      note_lost(report, plan, DamagedKey{record.key, record.sequence}, record.offset);
     }
   }
 

@@ -23,6 +23,22 @@ Result<LoadedHint> load_hint_file(FileSystem& fs, const std::string& dir, uint64
   return LoadedHint{std::move(file).value(), std::move(hint).value()};
 }
 
+std::optional<CutShortSegment> find_cut_short(FileSystem& fs, const std::string& dir,
+                                              uint64_t segment_id, uint64_t segment_bytes) {
+  const std::string name = hint_file_name(segment_id);
+  Result<FileBytes> file = read_whole_file(fs, join_path(dir, name));
+  if (!file.is_ok()) return std::nullopt;
+  Result<DecodedHintFile> hint = decode_hint_file(file->bytes, segment_id, name);
+  if (!hint.is_ok() || hint->segment_bytes <= segment_bytes) return std::nullopt;
+  CutShortSegment cut;
+  cut.hinted_bytes = hint->segment_bytes;
+  for (const HintEntry& entry : hint->entries) {
+    if (entry.offset + entry.record_bytes <= segment_bytes) continue;
+    cut.lost.push_back({std::string(entry.key), entry.sequence, entry.offset});
+  }
+  return cut;
+}
+
 Result<uint64_t> read_hint_entry_count(FileSystem& fs, const std::string& dir,
                                        uint64_t segment_id) {
   const std::string path = join_path(dir, hint_file_name(segment_id));

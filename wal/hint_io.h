@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fs/file_system.h"
 #include "logkv/status.h"
@@ -45,6 +47,25 @@ Result<uint64_t> write_temp_hint_file(FileSystem& fs, const std::string& dir, ui
 // replacing any older one. Returns the bytes written.
 Result<uint64_t> write_hint_file(FileSystem& fs, const std::string& dir, uint64_t segment_id,
                                  uint64_t segment_bytes, std::span<const HintEntry> entries);
+
+// A sealed segment never shrinks, so one shorter than its intact hint file says was cut short.
+struct CutShortSegment {
+  uint64_t hinted_bytes = 0;  // the length the hint describes
+  // The hint's entries whose records lay (wholly or partly) past the cut: the newest version of
+  // each key in the segment that the cut removed.
+  struct LostRecord {
+    std::string key;
+    uint64_t sequence = 0;
+    uint64_t offset = 0;
+  };
+  std::vector<LostRecord> lost;
+};
+
+// Reads segment `segment_id`'s hint file and compares it with the segment's `segment_bytes`:
+// nullopt when the hint is missing or damaged (load_hint_file says why) or does not describe a
+// longer segment.
+std::optional<CutShortSegment> find_cut_short(FileSystem& fs, const std::string& dir,
+                                              uint64_t segment_id, uint64_t segment_bytes);
 
 // For checkers (tests today, a check command later): ok when segment `segment_id` of `dir` has a
 // hint file that is intact and describes the segment's current length; kNotFound when it has none;

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "logkv/key_text.h"
 #include "logkv/store.h"
 #include "logkv/write_batch.h"
 #include "tests/engine/varied_store.h"
@@ -206,6 +207,48 @@ TEST(CheckTest, EveryFlippedByteAndEveryTruncationIsReported) {
             << " cuts fell on a record boundary of an unhinted segment" << std::endl;
   Result<CheckReport> after = check_store(dir.path());
   ASSERT_TRUE(after.is_ok() && after->ok()) << "the files were not restored";
+}
+
+// A sealed segment cut exactly where a record ends is well-formed on its own; only its hint file
+// remembers the length it had. The damage is the segment's, with the keys the cut removed.
+TEST(CheckTest, AHintedSegmentCutOnARecordBoundaryIsReportedWithItsLostKeys) {
+  testing::TestDir dir;
+  std::mt19937_64 random(testing::test_seed());
+  testing::write_varied_store(dir.path(), random);
+  const std::vector<StoreFile> files = load_files(dir.path());
+  const StoreFile* hinted = nullptr;
+  uint64_t cut = 0;
+  for (const StoreFile& file : files) {
+    if (!file.is_segment || !file.has_hint || file.clean_ends.size() < 3) continue;
+    hinted = &file;
+    cut = *std::prev(file.clean_ends.end(), 2);  // drops the last record (or batch) only
+    break;
+  }
+  ASSERT_NE(hinted, nullptr) << "the store should have a hinted segment of several records";
+  ASSERT_LT(cut, hinted->bytes.size());
+  fs::resize_file(dir.file(hinted->name), cut);
+
+  Result<CheckReport> report = check_store(dir.path());
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  const CheckProblem* found = nullptr;
+  for (const CheckProblem& problem : report->problems) {
+    if (problem.file == hinted->name) found = &problem;
+  }
+  ASSERT_NE(found, nullptr) << "the cut segment is not named:\n" << describe(*report);
+  EXPECT_EQ(found->offset, cut);
+  EXPECT_NE(found->what.find("cut short"), std::string::npos) << found->what;
+  // Every key listed as lost had a record past the cut.
+  std::set<std::string> cut_off;
+  const uint64_t id = *parse_segment_file_name(hinted->name);
+  scan_segment(hinted->bytes, hinted->name, id, false, [&](const ScannedRecord& record) {
+    if (record.offset + record.bytes > cut) cut_off.insert(printable_key(record.record.key));
+  });
+  ASSERT_FALSE(cut_off.empty());
+  for (const std::string& key : found->keys) EXPECT_TRUE(cut_off.contains(key)) << key;
+  fs::resize_file(dir.file(hinted->name), 0);
+  write_bytes(dir.file(hinted->name), hinted->bytes);
+  Result<CheckReport> restored = check_store(dir.path());
+  ASSERT_TRUE(restored.is_ok() && restored->ok()) << describe(*restored);
 }
 
 // A child process writes (rolling 1 MiB preallocated segments, compacting automatically) while
