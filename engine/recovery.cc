@@ -247,6 +247,13 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
         ++log.hint_files_loaded;
         builder.apply_hint_entries(loaded->hint.entries, static_cast<uint32_t>(id));
       } else if (loaded.status().code() == StatusCode::kCorruption) {
+        // A sealed segment never shrinks: shorter than its hint says, it lost records, even when
+        // the cut fell where a record ends and what is left scans as whole.
+        if (std::optional<CutShortSegment> cut = find_cut_short(fs, dir, id, *file_bytes)) {
+          DamagedRange range = cut_short_damage(path, id, *file_bytes, std::move(*cut));
+          if (!read_only) return Status::corruption(range.what);
+          log.damage.push_back({path, std::move(range)});
+        }
         ++log.hint_files_rejected;
         log.hint_problems.push_back(loaded.status().message());
       } else {

@@ -127,9 +127,17 @@ Result<BackupReport> build_backup(FileSystem& fs, const std::string& dir, const 
     if (!segment.sealed) {
       LOGKV_RETURN_IF_ERROR(settle_newest(segment, &report.last_sequence));
     } else {
-      // A hint that is damaged or gone is left out: open reads the segment instead.
+      // A hint that is damaged or gone is left out: open reads the segment instead. One that
+      // shows the segment was cut short is kept, so that the copy shows the same damage rather
+      // than serve the lost keys as absent.
       Result<LoadedHint> hint = load_hint_file(fs, dir, segment.id, segment.bytes);
-      if (hint.is_ok()) segment.hint = std::move(hint->file);
+      if (hint.is_ok()) {
+        segment.hint = std::move(hint->file);
+      } else if (find_cut_short(fs, dir, segment.id, segment.bytes)) {
+        Result<FileBytes> witness =
+            read_whole_file(fs, join_path(dir, hint_file_name(segment.id)));
+        if (witness.is_ok()) segment.hint = std::move(witness).value();
+      }
     }
     total += segment.bytes;
   }

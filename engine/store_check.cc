@@ -237,16 +237,8 @@ class Checker {
   void note_cut_short(uint64_t id, const std::string& segment_name, uint64_t file_bytes) {
     std::optional<CutShortSegment> cut = find_cut_short(fs_, dir_, id, file_bytes);
     if (!cut) return;
-    DamagedRange range;
-    range.start = range.damage_offset = range.end = file_bytes;
-    range.what = "the segment ends at byte " + std::to_string(file_bytes) + " but its hint file " +
-                 hint_file_name(id) + " says it held " + std::to_string(cut->hinted_bytes) +
-                 ": it was cut short and the records past its end are gone";
-    range.keys_complete = true;
-    for (CutShortSegment::LostRecord& record : cut->lost) {
-      range.keys.push_back({std::move(record.key), record.sequence});
-    }
-    damaged_.push_back({segment_name, std::move(range)});
+    damaged_.push_back(
+        {segment_name, cut_short_damage(segment_name, id, file_bytes, std::move(*cut))});
   }
 
   // A hint file whose segment is gone: the segment was removed (or a writer crashed between

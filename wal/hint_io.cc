@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/endian_coding.h"
+#include "wal/damage_advice.h"
 #include "wal/file_names.h"
 
 namespace logkv {
@@ -37,6 +38,22 @@ std::optional<CutShortSegment> find_cut_short(FileSystem& fs, const std::string&
     cut.lost.push_back({std::string(entry.key), entry.sequence, entry.offset});
   }
   return cut;
+}
+
+DamagedRange cut_short_damage(std::string_view file, uint64_t segment_id, uint64_t segment_bytes,
+                              CutShortSegment cut) {
+  DamagedRange range;
+  range.start = range.damage_offset = range.end = segment_bytes;
+  range.what = std::string(file) + ": the segment ends at byte " + std::to_string(segment_bytes) +
+               " but its hint file " + hint_file_name(segment_id) + " says it held " +
+               std::to_string(cut.hinted_bytes) +
+               ": it was cut short and the records past its end are gone" +
+               std::string(kDamageAdvice);
+  range.keys_complete = true;
+  for (CutShortSegment::LostRecord& record : cut.lost) {
+    range.keys.push_back({std::move(record.key), record.sequence});
+  }
+  return range;
 }
 
 Result<uint64_t> read_hint_entry_count(FileSystem& fs, const std::string& dir,

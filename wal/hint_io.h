@@ -15,6 +15,7 @@
 
 #include "fs/file_system.h"
 #include "logkv/status.h"
+#include "wal/damage_scan.h"
 #include "wal/file_publishing.h"
 #include "wal/hint_file.h"
 
@@ -66,6 +67,11 @@ struct CutShortSegment {
 // longer segment.
 std::optional<CutShortSegment> find_cut_short(FileSystem& fs, const std::string& dir,
                                               uint64_t segment_id, uint64_t segment_bytes);
+
+// The damage a cut-short segment amounts to, as the damage scanner reports damage: from the cut
+// to the end, naming `file` and the keys whose records were past the cut.
+DamagedRange cut_short_damage(std::string_view file, uint64_t segment_id, uint64_t segment_bytes,
+                              CutShortSegment cut);
 
 // For checkers (tests today, a check command later): ok when segment `segment_id` of `dir` has a
 // hint file that is intact and describes the segment's current length; kNotFound when it has none;

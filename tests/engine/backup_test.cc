@@ -9,12 +9,19 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
 
 #include "logkv/check.h"
 #include "logkv/store.h"
+#include "fs/posix_file_system.h"
+#include "tests/engine/varied_store.h"
+#include "tests/support/seed.h"
 #include "tests/support/test_dir.h"
+#include "wal/file_names.h"
+#include "wal/record_format.h"
+#include "wal/store_folder.h"
 
 namespace logkv {
 namespace {
@@ -123,6 +130,31 @@ TEST(BackupTest, RefusesADestinationThatHoldsFiles) {
   Result<std::unique_ptr<Store>> copy = Store::open(dir.file("empty"));
   ASSERT_TRUE(copy.is_ok());
   EXPECT_EQ((*copy)->get("k")->value_or("<absent>"), "v");
+}
+
+// A backup of a damaged store must not hide the damage: a sealed segment cut short is copied with
+// the hint file that shows it, so that the copy checks with the same problem.
+TEST(BackupTest, ACutShortSegmentStaysVisibleInTheCopy) {
+  testing::TestDir dir;
+  const std::string store_dir = dir.file("store");
+  std::mt19937_64 random(testing::test_seed());
+  testing::write_varied_store(store_dir, random);
+  Result<StoreFolderListing> listing = list_store_folder(*posix_file_system(), store_dir);
+  ASSERT_TRUE(listing.is_ok());
+  ASSERT_FALSE(listing->hint_ids.empty());
+  const uint64_t id = listing->hint_ids.front();
+  ASSERT_NE(id, listing->segment_ids.back());
+  const std::string segment = segment_file_name(id);
+  fs::resize_file(store_dir + "/" + segment, kSegmentHeaderBytes);  // every record cut off
+
+  ASSERT_TRUE(backup_store(store_dir, dir.file("copy")).is_ok());
+  Result<CheckReport> checked = check_store(dir.file("copy"));
+  ASSERT_TRUE(checked.is_ok()) << checked.status().to_string();
+  bool named = false;
+  for (const CheckProblem& problem : checked->problems) {
+    named = named || (problem.file == segment && problem.what.find("cut short") != std::string::npos);
+  }
+  EXPECT_TRUE(named) << "the copy hides the cut of " << segment;
 }
 
 }  // namespace

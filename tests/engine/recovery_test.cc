@@ -130,6 +130,64 @@ TEST_F(RecoveryTest, CorruptionInAnOlderSegmentFailsOpenWithFileAndOffset) {
   EXPECT_EQ(fs_->read_file(segment_path(1)).value(), bytes) << "a failed open changes nothing";
 }
 
+// A sealed segment cut exactly where a record ends scans as whole; its hint file remembers the
+// length it had. A writer's open refuses the store (naming the segment and the commands that
+// resolve it) rather than serve the lost keys as absent; a read-only open serves every other key
+// and answers the lost ones with the damage.
+TEST_F(RecoveryTest, SealedSegmentShorterThanItsHintIsCorruptionNotAShorterLog) {
+  Options options;
+  options.segment_bytes_max = 4096;
+  options.hint_segment_bytes_min = 1024;
+  options.automatic_compaction = false;
+  constexpr int kKeys = 100;
+  {
+    auto store = open_ok(options);
+    for (int i = 0; i < kKeys; ++i)
+      ASSERT_TRUE(store->set("k" + std::to_string(i), std::string(100, 'x')).is_ok());
+    ASSERT_TRUE(store->compact().is_ok());  // sealed segments with hint files
+  }
+  Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
+  ASSERT_TRUE(listing.is_ok());
+  ASSERT_GE(listing->segment_ids.size(), 2u);
+  ASSERT_FALSE(listing->hint_ids.empty());
+  const uint64_t id = listing->hint_ids.front();
+  ASSERT_NE(id, listing->segment_ids.back()) << "the hinted segment must be a sealed one";
+  // Cut the segment after its first record (every key is written once, so its keys are lost).
+  const std::string original = fs_->read_file(segment_path(id)).value();
+  const uint64_t cut = kSegmentHeaderBytes + encoded_record_bytes(2, 100);
+  ASSERT_LT(cut, original.size());
+  ASSERT_TRUE(fs_->write_file(segment_path(id), original.substr(0, cut)).is_ok());
+
+  Result<std::unique_ptr<Store>> writer = open(options);
+  ASSERT_FALSE(writer.is_ok()) << "the lost keys would read as absent";
+  EXPECT_EQ(writer.status().code(), StatusCode::kCorruption);
+  const std::string& message = writer.status().message();
+  EXPECT_NE(message.find(segment_file_name(id)), std::string::npos) << message;
+  EXPECT_NE(message.find("cut short"), std::string::npos) << message;
+  EXPECT_NE(message.find("logkv repair"), std::string::npos) << message;
+  EXPECT_EQ(fs_->read_file(segment_path(id)).value(), original.substr(0, cut))
+      << "a failed open changes nothing";
+
+  Options read_only = options;
+  read_only.read_only = true;
+  auto reader = open_ok(read_only);
+  ASSERT_NE(reader, nullptr);
+  int served = 0;
+  int refused = 0;
+  for (int i = 0; i < kKeys; ++i) {
+    Result<std::optional<std::string>> got = reader->get("k" + std::to_string(i));
+    if (got.is_ok()) {
+      EXPECT_TRUE(got->has_value()) << "k" << i << " reads as absent";
+      ++served;
+    } else {
+      EXPECT_EQ(got.status().code(), StatusCode::kCorruption) << got.status().to_string();
+      ++refused;
+    }
+  }
+  EXPECT_GT(served, 0);
+  EXPECT_GT(refused, 0);
+}
+
 TEST_F(RecoveryTest, DamagedSyncedRecordInNewestSegmentIsCorruptionNotTornTail) {
   {
     auto store = open_ok();
