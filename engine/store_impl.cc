@@ -191,6 +191,7 @@ StoreStats StoreImpl::stats() {
   stats.user_bytes_written = user_bytes_written_.load(std::memory_order_relaxed);
   stats.hint_files_loaded = hint_files_loaded_;
   stats.hint_files_rejected = hint_files_rejected_;
+  stats.damaged_keys = damaged_keys_.size();
   for (const SegmentUsage& usage : usage_.snapshot()) stats.hint_file_bytes += usage.hint_bytes;
   if (compactor_ != nullptr) {
     const CompactionStats compaction = compactor_->stats();

@@ -70,6 +70,17 @@ Result<OpenStore> OpenStore::open(const StoreSelection& selection, IfMissing if_
   return open;
 }
 
+ExitCode listing_result(CommandIo& io, const StoreSelection& selection, Store& store,
+                        ExitCode result) {
+  const uint64_t damaged = store.stats().damaged_keys;
+  if (damaged == 0 || result != ExitCode::kSuccess) return result;
+  const std::string where = selection.path.empty() ? "" : " --store " + selection.path;
+  io.err << "logkv: the store is damaged: the output leaves out " << damaged
+         << " key(s) whose newest record cannot be read; run `logkv check" << where
+         << "` to see which, then `logkv repair" << where << "`\n";
+  return ExitCode::kStoreError;
+}
+
 Result<std::unique_ptr<Host>> open_host(const StoreSelection& selection, bool migrate) {
   RuntimeConfig config;
   if (!selection.config_path.empty()) {

@@ -100,6 +100,12 @@ class OpenStore {
   Limits limits_;
 };
 
+// For commands that list the store (keys, dump): a read-only open serves a damaged store, and a
+// listing leaves out the keys whose newest record is damaged, which would look complete. Then
+// says so on stderr and returns kStoreError; otherwise returns `result`.
+ExitCode listing_result(CommandIo& io, const StoreSelection& selection, Store& store,
+                        ExitCode result);
+
 // The host a selection without --store goes through: its runtime config (with the limit flags
 // applied to the selected label) opened on its state folder. Errors in the config or label are
 // kInvalidArgument (the tool's "input refused", exit 3).

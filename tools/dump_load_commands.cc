@@ -203,7 +203,8 @@ ExitCode run_dump(const StoreSelection& selection, const DumpQuery& query, Comma
     cursor = std::move(page->cursor);
   }
   progress.finish();
-  return store->close(io, selection, finish_output(io, ExitCode::kSuccess));
+  const ExitCode printed = finish_output(io, ExitCode::kSuccess);
+  return store->close(io, selection, listing_result(io, selection, **store, printed));
 }
 
 ExitCode run_load(const StoreSelection& selection, const LoadOptions& options, CommandIo& io) {

@@ -132,7 +132,8 @@ ExitCode run_keys(const StoreSelection& selection, const KeysQuery& query, Comma
     }
     cursor = std::move(page->cursor);
   }
-  return store->close(io, selection, finish_output(io, ExitCode::kSuccess));
+  const ExitCode printed = finish_output(io, ExitCode::kSuccess);
+  return store->close(io, selection, listing_result(io, selection, **store, printed));
 }
 
 ExitCode run_stats(const StoreSelection& selection, CommandIo& io) {
@@ -158,6 +159,7 @@ ExitCode run_stats(const StoreSelection& selection, CommandIo& io) {
       {"hint_files_loaded", stats.hint_files_loaded},
       {"hint_files_rejected", stats.hint_files_rejected},
       {"hint_file_bytes", stats.hint_file_bytes},
+      {"damaged_keys", stats.damaged_keys},
   };
   for (const auto& [name, number] : fields) io.out << name << ": " << number << '\n';
   const double write_amplification = stats.user_bytes_written == 0

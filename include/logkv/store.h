@@ -70,6 +70,9 @@ struct StoreStats {
   uint64_t hint_files_loaded = 0;       // segments open read from their hint file
   uint64_t hint_files_rejected = 0;     // damaged or stale hint files open ignored (it scanned)
   uint64_t hint_file_bytes = 0;         // bytes in all hint files (not part of disk_bytes)
+  // Options::read_only stores only (a writer's open fails on damage instead): keys whose newest
+  // record is damaged. A get of one fails with kCorruption; list_keys leaves them out.
+  uint64_t damaged_keys = 0;
 };
 
 class LOGKV_EXPORT Store {

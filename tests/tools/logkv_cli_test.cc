@@ -270,7 +270,8 @@ TEST_F(LogkvCliTest, StatsPrintsEveryCounter) {
         "torn_bytes_dropped: ", "dead_bytes: ", "user_bytes_written: ", "compactions: ",
         "compaction_bytes_written: ", "hint_bytes_written: ", "compaction_failures: ",
         "write_stalls: ", "last_compaction_unix_ms: ", "hint_files_loaded: ",
-        "hint_files_rejected: ", "hint_file_bytes: ", "compaction_write_amplification: ",
+        "hint_files_rejected: ", "hint_file_bytes: ", "damaged_keys: 0\n",
+        "compaction_write_amplification: ",
         "io_backend: "}) {
     EXPECT_NE(stats.out.find(field), std::string::npos) << field << " missing in\n" << stats.out;
   }

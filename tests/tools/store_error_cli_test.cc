@@ -33,10 +33,11 @@ class StoreErrorCliTest : public ::testing::Test {
     store_path_ = dir_.file("store");
   }
 
-  // Runs `logkv --store <test store> args...` with LOGKV_STORE unset.
-  ProcessResult logkv(std::vector<std::string> args) {
+  // Runs `logkv --store <test store> args...` with LOGKV_STORE unset, `stdin_bytes` on its stdin.
+  ProcessResult logkv(std::vector<std::string> args, std::string stdin_bytes = "") {
     args.insert(args.begin(), {"--store", store_path_});
-    ProcessSpec spec{binary_, std::move(args), "", "", {{"LOGKV_STORE", std::nullopt}}};
+    ProcessSpec spec{
+        binary_, std::move(args), std::move(stdin_bytes), "", {{"LOGKV_STORE", std::nullopt}}};
     return run_process(spec);
   }
 
@@ -104,6 +105,44 @@ TEST_F(StoreErrorCliTest, CorruptSegmentInTheMiddleExitsFourNamingTheFileAndOffs
   EXPECT_EQ(set.exit_code, 4) << set.err;
   EXPECT_NE(set.err.find("at offset " + std::to_string(second_record)), std::string::npos)
       << set.err;
+}
+
+// Issue 12, case 1, as an operator met it: a compacted segment (it has a hint file) cut to its
+// header lost k1 and k2, yet `keys` printed the rest and exited 0 and `get k2` said "no such
+// key". Now every command says the store is damaged and names the command that shows how.
+TEST_F(StoreErrorCliTest, ACompactedSegmentCutShortIsDamageToEveryCommand) {
+  // Large enough values that compaction's output gets a hint file (hint_segment_bytes_min).
+  const std::string large(600 << 10, 'v');
+  ASSERT_EQ(logkv({"set", "k1"}, large).exit_code, 0);
+  ASSERT_EQ(logkv({"set", "k2"}, large).exit_code, 0);
+  ProcessResult compact = logkv({"compact"});
+  ASSERT_EQ(compact.exit_code, 0) << compact.err;
+  ASSERT_EQ(logkv({"set", "k3", "v3"}).exit_code, 0);
+  std::optional<uint64_t> hinted;
+  for (const auto& entry : std::filesystem::directory_iterator(store_path_)) {
+    if (auto id = parse_hint_file_name(entry.path().filename().string())) hinted = *id;
+  }
+  ASSERT_TRUE(hinted.has_value()) << "compact should have written a hint file";
+  const std::string segment = segment_file_name(*hinted);
+  std::filesystem::resize_file(store_path_ + "/" + segment, kSegmentHeaderBytes);
+
+  ProcessResult keys = logkv({"keys"});
+  EXPECT_EQ(keys.exit_code, 4) << keys.err;
+  EXPECT_EQ(keys.out, "k3\n");
+  EXPECT_NE(keys.err.find("logkv check --store"), std::string::npos) << keys.err;
+  ProcessResult get = logkv({"get", "k2"});
+  EXPECT_EQ(get.exit_code, 4) << get.err;
+  expect_one_error_line(get);
+  EXPECT_NE(get.err.find(segment), std::string::npos) << get.err;
+  EXPECT_EQ(logkv({"get", "k3"}).out, "v3");
+  ProcessResult set = logkv({"set", "k4", "v4"});
+  EXPECT_EQ(set.exit_code, 4) << set.err;
+  EXPECT_NE(set.err.find("cut short"), std::string::npos) << set.err;
+  EXPECT_NE(set.err.find("logkv repair"), std::string::npos) << set.err;
+  ProcessResult check = logkv({"check"});
+  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+  EXPECT_NE(check.out.find(segment), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("k1"), std::string::npos) << "lost keys are named:\n" << check.out;
 }
 
 TEST_F(StoreErrorCliTest, ForeignFileInTheStoreFolderExitsFourNamingItAndKeepsIt) {
