@@ -93,7 +93,9 @@ Result<WrittenOutput> write_output(const CompactionEnvironment& env, uint64_t id
 void remove_outputs(const CompactionEnvironment& env, uint64_t first_id, uint64_t count) {
   bool removed = false;
   for (uint64_t id = first_id; id < first_id + count; ++id) {
-    for (const std::string& name : {segment_file_name(id), hint_file_name(id)}) {
+    // The hint first: a crash between leaves a segment without one, never a hint without its
+    // segment, which open reads as a removed segment (engine/recovery.cc, check_orphan_hints).
+    for (const std::string& name : {hint_file_name(id), segment_file_name(id)}) {
       for (const std::string& path :
            {join_path(env.dir, name), join_path(env.dir, temp_file_name(name))}) {
         removed |= env.fs->remove(path).is_ok();
@@ -212,10 +214,16 @@ Result<uint64_t> retire_inputs(const CompactionEnvironment& env, std::span<const
   env.usage->remove(retired);
   Status status;
   for (uint64_t id : retired) {
+    // The hint first, and the segment only once its hint is gone: a hint without its segment is
+    // what a removed segment looks like to open (engine/recovery.cc, check_orphan_hints), so no
+    // crash or failure here may leave one. A segment left without its hint is only scanned.
+    const Status hint = env.fs->remove(join_path(env.dir, hint_file_name(id)));
+    if (!hint.is_ok() && hint.code() != StatusCode::kNotFound) {
+      if (status.is_ok()) status = hint;
+      continue;
+    }
     const Status data = env.fs->remove(join_path(env.dir, segment_file_name(id)));
     if (status.is_ok() && !data.is_ok()) status = data;
-    const Status hint = env.fs->remove(join_path(env.dir, hint_file_name(id)));
-    if (status.is_ok() && !hint.is_ok() && hint.code() != StatusCode::kNotFound) status = hint;
   }
   if (!retired.empty()) {
     const Status synced = env.fs->sync_dir(env.dir);

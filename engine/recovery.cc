@@ -5,7 +5,10 @@
 #include <span>
 #include <unordered_map>
 
+#include "logkv/key_text.h"
+#include "wal/damage_advice.h"
 #include "wal/file_names.h"
+#include "wal/file_publishing.h"
 #include "wal/hint_io.h"
 #include "wal/record_format.h"
 #include "wal/segment_header.h"
@@ -213,6 +216,47 @@ Result<DirectorySizer> make_sizer(FileSystem& fs, const std::string& dir,
   return DirectorySizer(keys, hinted_entries, scanned_bytes);
 }
 
+// A hint file whose segment is missing. Compaction removes a segment's hint before the segment
+// (compaction/merger.cc), so no crash of this version leaves one; an older version removed them
+// the other way round, and then the segment's records were all copied or dead. Either way its
+// entries are then superseded: every set has a version at least as new elsewhere, and a delete
+// has either that or no older value left to uncover. An entry that is not shows that a segment
+// holding the newest version of its key was removed: the key would read as an older value, as
+// absent, or (a lost delete) as deleted data come back. A writer's open fails then; a read-only
+// open answers those keys with the damage. A damaged orphan hint proves nothing and is ignored
+// (a writer's open removes it, remove_unpublished_files).
+Status check_orphan_hints(FileSystem& fs, const std::string& dir,
+                          const StoreFolderListing& listing, const NewestRecordWins& builder,
+                          RecoveryMode mode, RecoveredLog& log) {
+  for (uint64_t id : listing.hint_ids) {
+    if (std::binary_search(listing.segment_ids.begin(), listing.segment_ids.end(), id)) continue;
+    const std::string name = hint_file_name(id);
+    Result<FileBytes> bytes = read_whole_file(fs, join_path(dir, name));
+    if (!bytes.is_ok()) return bytes.status();
+    Result<DecodedHintFile> hint = decode_hint_file(bytes->bytes, id, name);
+    if (!hint.is_ok()) continue;
+    DamagedRange range;
+    range.keys_complete = true;
+    for (const HintEntry& entry : hint->entries) {
+      const uint64_t newest = builder.newest_sequence_of(entry.key);
+      const bool lost = entry.type == RecordType::kSet ? newest < entry.sequence
+                                                       : newest != 0 && newest < entry.sequence;
+      if (lost) range.keys.push_back({std::string(entry.key), entry.sequence});
+    }
+    if (range.keys.empty()) continue;
+    const std::string segment_path = join_path(dir, segment_file_name(id));
+    range.what = "'" + segment_path + "': the segment is missing, but its hint file " + name +
+                 " shows it held the newest version of " + std::to_string(range.keys.size()) +
+                 " key(s), such as " + printable_key(range.keys.front().key) +
+                 ": it was removed, and those keys would read as older values, absent, or "
+                 "deleted data come back" +
+                 std::string(kDamageAdvice);
+    if (mode == RecoveryMode::kWriter) return Status::corruption(range.what);
+    log.damage.push_back({segment_path, std::move(range)});
+  }
+  return Status::ok();
+}
+
 Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
                                       const StoreFolderListing& listing, KeyDirectory& keys,
                                       RecoveryMode mode) {
@@ -344,6 +388,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
     log.segment_hint_bytes.push_back(hint_bytes);
     log.segment_tombstone_bytes.push_back(tombstone_bytes);
   }
+  LOGKV_RETURN_IF_ERROR(check_orphan_hints(fs, dir, listing, builder, mode, log));
   for (const RecoveredLog::Damage& damage : log.damage) {
     for (const DamagedKey& damaged : damage.range.keys) {
       if (builder.newest_sequence_of(damaged.key) > damaged.sequence_max) continue;

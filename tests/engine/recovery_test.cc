@@ -188,6 +188,100 @@ TEST_F(RecoveryTest, SealedSegmentShorterThanItsHintIsCorruptionNotAShorterLog) 
   EXPECT_GT(refused, 0);
 }
 
+// A sealed segment removed while its hint file stays: the hint shows which keys' newest version
+// went with it. A writer's open refuses the store; a read-only open answers those keys with the
+// damage instead of an older value or "absent".
+TEST_F(RecoveryTest, RemovedSegmentWhoseHintStaysIsCorruption) {
+  Options options;
+  options.segment_bytes_max = 4096;
+  options.hint_segment_bytes_min = 1024;
+  options.automatic_compaction = false;
+  constexpr int kKeys = 100;
+  {
+    auto store = open_ok(options);
+    for (int i = 0; i < kKeys; ++i)
+      ASSERT_TRUE(store->set("k" + std::to_string(i), "old-" + std::to_string(i)).is_ok());
+    ASSERT_TRUE(store->compact().is_ok());  // sealed segments with hint files
+    // Newer values in later segments for half of the keys: those survive the removal.
+    for (int i = 0; i < kKeys; i += 2)
+      ASSERT_TRUE(store->set("k" + std::to_string(i), "new-" + std::to_string(i)).is_ok());
+  }
+  Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
+  ASSERT_TRUE(listing.is_ok());
+  ASSERT_FALSE(listing->hint_ids.empty());
+  const uint64_t id = listing->hint_ids.front();
+  ASSERT_TRUE(fs_->remove(segment_path(id)).is_ok());
+
+  Result<std::unique_ptr<Store>> writer = open(options);
+  ASSERT_FALSE(writer.is_ok()) << "keys of the removed segment would read as absent";
+  EXPECT_EQ(writer.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(writer.status().message().find("segment is missing"), std::string::npos)
+      << writer.status().message();
+  EXPECT_NE(writer.status().message().find(segment_file_name(id)), std::string::npos)
+      << writer.status().message();
+  EXPECT_TRUE(fs_->file_size(std::string(kDir) + "/" + hint_file_name(id)).is_ok())
+      << "the failed open removed the evidence";
+
+  Options read_only = options;
+  read_only.read_only = true;
+  auto reader = open_ok(read_only);
+  ASSERT_NE(reader, nullptr);
+  int refused = 0;
+  for (int i = 0; i < kKeys; ++i) {
+    Result<std::optional<std::string>> got = reader->get("k" + std::to_string(i));
+    if (i % 2 == 0) {
+      ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+      EXPECT_EQ(got->value_or("<absent>"), "new-" + std::to_string(i));
+    } else if (!got.is_ok()) {
+      EXPECT_EQ(got.status().code(), StatusCode::kCorruption);
+      ++refused;
+    } else {
+      // Not in the removed segment: its value is the one written.
+      EXPECT_EQ(got->value_or("<absent>"), "old-" + std::to_string(i));
+    }
+  }
+  EXPECT_GT(refused, 0);
+}
+
+// A hint file left without its segment whose every entry is superseded (what a crash in the
+// middle of an older version's compaction cleanup leaves) is not damage: open succeeds and a
+// writer's open removes the hint.
+TEST_F(RecoveryTest, OrphanHintWhoseEntriesAreAllSupersededIsRemoved) {
+  Options options;
+  options.segment_bytes_max = 4096;
+  options.hint_segment_bytes_min = 1024;
+  options.automatic_compaction = false;
+  constexpr int kKeys = 100;
+  {
+    auto store = open_ok(options);
+    for (int i = 0; i < kKeys; ++i)
+      ASSERT_TRUE(store->set("k" + std::to_string(i), "old").is_ok());
+    ASSERT_TRUE(store->compact().is_ok());
+    for (int i = 0; i < kKeys; ++i) {
+      if (i % 3 == 0) {
+        ASSERT_TRUE(store->del("k" + std::to_string(i)).is_ok());
+      } else {
+        ASSERT_TRUE(store->set("k" + std::to_string(i), "new").is_ok());
+      }
+    }
+  }
+  Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
+  ASSERT_TRUE(listing.is_ok());
+  ASSERT_FALSE(listing->hint_ids.empty());
+  const uint64_t id = listing->hint_ids.front();
+  ASSERT_TRUE(fs_->remove(segment_path(id)).is_ok());
+
+  auto store = open_ok(options);
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < kKeys; ++i) {
+    Result<std::optional<std::string>> got = store->get("k" + std::to_string(i));
+    ASSERT_TRUE(got.is_ok());
+    EXPECT_EQ(got->value_or("<absent>"), i % 3 == 0 ? "<absent>" : "new") << i;
+  }
+  EXPECT_EQ(fs_->file_size(std::string(kDir) + "/" + hint_file_name(id)).status().code(),
+            StatusCode::kNotFound);
+}
+
 TEST_F(RecoveryTest, DamagedSyncedRecordInNewestSegmentIsCorruptionNotTornTail) {
   {
     auto store = open_ok();
