@@ -72,6 +72,9 @@ class LogAppender {
 
   // Ok while appends are accepted; otherwise the kWritesStopped error that stopped them.
   const Status& health() const { return stopped_; }
+  // Whether there is an active segment (none after a failed roll or after close()); the two
+  // accessors below require one.
+  bool has_active_segment() const { return writer_ != nullptr; }
   uint64_t active_id() const { return writer_->segment_id(); }
   uint64_t active_bytes() const { return writer_->size(); }
   bool active_holds_records() const;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "logkv/key_text.h"
+#include "wal/close_marker.h"
 #include "wal/damage_advice.h"
 #include "wal/file_names.h"
 #include "wal/file_publishing.h"
@@ -317,6 +318,13 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
                                 std::to_string(contents->size()) + " of " +
                                 std::to_string(*file_bytes) + " bytes");
       }
+      // The newest segment's tail may be torn only if no clean close left it as it is.
+      bool may_be_torn = is_newest;
+      if (is_newest) {
+        Result<bool> closed = closed_cleanly_at(fs, dir, id, *file_bytes);
+        if (!closed.is_ok()) return closed.status();
+        may_be_torn = !*closed;
+      }
       // Every record of the newest segment was appended after every record of the others
       // existed (compactions write their outputs below it), so it must be newer than all.
       const uint64_t older_last_sequence = builder.last_sequence();
@@ -346,7 +354,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
       SegmentScan scan;
       if (read_only) {
         DamageTolerantScan tolerant =
-            scan_segment_past_damage(*contents, path, id, is_newest, visit);
+            scan_segment_past_damage(*contents, path, id, may_be_torn, visit);
         for (DamagedRange& range : tolerant.damage) {
           log.damage.push_back({path, std::move(range)});
         }
@@ -354,7 +362,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
         scan.file_bytes = contents->size();
         scan.torn_tail = tolerant.torn_tail;
       } else {
-        scan = scan_segment(*contents, path, id, is_newest, visit);
+        scan = scan_segment(*contents, path, id, may_be_torn, visit);
       }
       if (!scan.status.is_ok()) return scan.status;
       if (!order_error.is_ok()) return order_error;

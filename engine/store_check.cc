@@ -12,6 +12,7 @@
 #include "fs/posix_file_system.h"
 #include "logkv/check.h"
 #include "logkv/key_text.h"
+#include "wal/close_marker.h"
 #include "wal/damage_advice.h"
 #include "wal/damage_scan.h"
 #include "wal/file_names.h"
@@ -124,7 +125,14 @@ class Checker {
       }
       segment_bytes = *file_bytes;
     } else {
-      segment_bytes = scan(*contents, id, name, is_newest, in_segment);
+      // After a clean close the newest segment's end is as synced: damage there is no torn write.
+      bool may_be_torn = is_newest;
+      if (is_newest) {
+        Result<bool> closed = closed_cleanly_at(fs_, dir_, id, contents->size());
+        if (!closed.is_ok()) return closed.status();
+        may_be_torn = !*closed;
+      }
+      segment_bytes = scan(*contents, id, name, is_newest, may_be_torn, in_segment);
     }
 
     if (has_hint(id)) {
@@ -142,12 +150,12 @@ class Checker {
 
   // Reads every record of one segment; returns the length of its consistent prefix.
   uint64_t scan(std::string_view contents, uint64_t id, const std::string& name, bool is_newest,
-                VersionMap& in_segment) {
+                bool may_be_torn, VersionMap& in_segment) {
     const uint64_t older_last_sequence = last_sequence_;
     std::optional<uint64_t> first_disorder;
     uint64_t first_sequence = 0;
     const DamageTolerantScan scanned =
-        scan_segment_past_damage(contents, name, id, is_newest, [&](const ScannedRecord& record) {
+        scan_segment_past_damage(contents, name, id, may_be_torn, [&](const ScannedRecord& record) {
           ++report_.records;
           if (first_sequence == 0) first_sequence = record.record.sequence;
           if (is_newest && record.record.sequence <= older_last_sequence && !first_disorder) {

@@ -7,6 +7,7 @@
 #include "engine/limits.h"
 #include "engine/recovery.h"
 #include "logkv/key_text.h"
+#include "wal/close_marker.h"
 #include "wal/damage_advice.h"
 #include "wal/file_names.h"
 #include "wal/store_folder.h"
@@ -273,7 +274,23 @@ Status StoreImpl::close() {
   if (syncer_ != nullptr) syncer_->stop();
   std::lock_guard writer(writer_mutex_);
   if (closed_.exchange(true, std::memory_order_acq_rel)) return Status::ok();
-  Status status = log_ != nullptr ? log_->close() : Status::ok();
+  if (log_ == nullptr) {
+    lock_.reset();
+    return Status::ok();
+  }
+  // Where the log ends, read before the close: afterwards there is no writer to ask.
+  const bool healthy = log_->health().is_ok() && log_->has_active_segment();
+  const CloseMarker end = healthy ? CloseMarker{log_->active_id(), log_->active_bytes()}
+                                  : CloseMarker{};
+  Status status = log_->close();
+  // Only a log that closed healthy and synced is known to end exactly here (wal/close_marker.h).
+  // Still under the lock, so that no other writer has appended since. A failure is reported
+  // like any other I/O error, though every write is durable already: without the marker the
+  // next open only forgives a damaged tail as a torn write, as before markers existed.
+  if (status.is_ok() && healthy) {
+    status = write_close_marker(*fs_, dir_, end)
+                 .with_context("every write is durable, but the close marker was not written");
+  }
   lock_.reset();
   return status;
 }

@@ -59,8 +59,8 @@ void settle_bad_bytes(std::string_view contents, std::string_view file_name, boo
       std::string(file_name) + ": " + why + " at offset " + std::to_string(damage_offset);
   if (!is_newest) {
     message +=
-        "; the segment is not the newest, so it had been synced in full and this is "
-        "damage, not a torn write";
+        "; the segment had been synced in full (it is not the newest, or a clean close left "
+        "it so), so this is damage, not a torn write";
     scan->status = Status::corruption(message + std::string(kWhatToDo));
     return;
   }
@@ -184,7 +184,8 @@ SegmentScan scan_records_from(std::string_view contents, std::string_view file_n
           std::string(file_name) +
           ": the segment ends inside the atomic batch that starts at offset " +
           std::to_string(batch_start) +
-          "; the segment is not the newest, so this is damage, not a torn write" +
+          "; the segment had been synced in full (it is not the newest, or a clean close left "
+          "it so), so this is damage, not a torn write" +
           std::string(kWhatToDo));
     }
     scan.valid_end = batch_start;

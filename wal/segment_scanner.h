@@ -51,9 +51,10 @@ struct SegmentScan {
 // Records after the first bad one are never visited, whether the bad bytes are a torn tail or
 // corruption.
 //
-// `is_newest` says whether this is the last segment of the store: only its tail can have been
-// torn by a crash. Every earlier segment was synced in full before the next one was created, so
-// any damage in it is corruption.
+// `is_newest` says whether the segment's tail may have been torn by a crash: true for the last
+// segment of the store, unless a clean close left it exactly as it is (wal/close_marker.h).
+// Every earlier segment was synced in full before the next one was created, and a cleanly closed
+// one at its close, so any damage in it is corruption.
 SegmentScan scan_segment(std::string_view contents, std::string_view file_name, uint64_t segment_id,
                          bool is_newest, const std::function<void(const ScannedRecord&)>& visit);
 

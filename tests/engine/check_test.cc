@@ -87,8 +87,12 @@ std::vector<StoreFile> load_files(const std::string& dir) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     StoreFile file;
     file.name = entry.path().filename().string();
-    // Neither holds store data: damage to them changes nothing check could see.
-    if (file.name == kLockFileName || file.name == kReserveFileName) continue;
+    // None holds store data: damage to them changes nothing check could see (a damaged close
+    // marker only stops matching, wal/close_marker.h).
+    if (file.name == kLockFileName || file.name == kReserveFileName ||
+        file.name == kCloseMarkerFileName) {
+      continue;
+    }
     file.bytes = read_bytes(entry.path().string());
     if (auto id = parse_segment_file_name(file.name)) {
       file.is_segment = true;

@@ -145,6 +145,31 @@ TEST_F(StoreErrorCliTest, ACompactedSegmentCutShortIsDamageToEveryCommand) {
   EXPECT_NE(check.out.find("k1"), std::string::npos) << "lost keys are named:\n" << check.out;
 }
 
+// Issue 12, case 2, as an operator met it: three commands, each closing the store cleanly, then
+// one flipped byte in the file's last byte. `get a` printed the old value and exited 0, as if
+// the batch had been torn by a crash. After a clean close nothing can be torn: it is damage.
+TEST_F(StoreErrorCliTest, DamageToTheLastRecordAfterACleanCloseIsNotATornTail) {
+  ASSERT_EQ(logkv({"set", "a", "old-a"}).exit_code, 0);
+  ASSERT_EQ(logkv({"set", "b", "old-b"}).exit_code, 0);
+  ProcessResult batch = logkv({"set-many"}, R"({"a":"new-a","b":"new-b"})");
+  ASSERT_EQ(batch.exit_code, 0) << batch.err;
+  const std::string segment = store_path_ + "/" + segment_file_name(1);
+  const auto size = std::filesystem::file_size(segment);
+  flip_byte(segment, static_cast<std::streamoff>(size - 1));
+
+  ProcessResult get = logkv({"get", "a"});
+  EXPECT_EQ(get.exit_code, 4) << get.out << get.err;
+  EXPECT_EQ(get.out, "") << "an old value was served for a damaged newest one";
+  expect_one_error_line(get);
+  ProcessResult set = logkv({"set", "c", "v"});
+  EXPECT_EQ(set.exit_code, 4) << set.err;
+  EXPECT_NE(set.err.find("clean close"), std::string::npos) << set.err;
+  EXPECT_EQ(std::filesystem::file_size(segment), size) << "a read or a refused open cut the file";
+  ProcessResult check = logkv({"check"});
+  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+  EXPECT_NE(check.out.find(segment_file_name(1)), std::string::npos) << check.out;
+}
+
 TEST_F(StoreErrorCliTest, ForeignFileInTheStoreFolderExitsFourNamingItAndKeepsIt) {
   ASSERT_EQ(logkv({"set", "k", "v"}).exit_code, 0);
   const std::string foreign = store_path_ + "/notes.txt";
