@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -41,6 +42,20 @@ class RecoveryTest : public ::testing::Test {
     return store.is_ok() ? std::move(store).value() : nullptr;
   }
   static Model contents(Store& store) { return testing::store_contents(store); }
+  // Small segments that get hint files (at compaction), no background compaction.
+  static Options hinted_options() {
+    Options options;
+    options.segment_bytes_max = 4096;
+    options.hint_segment_bytes_min = 1024;
+    options.automatic_compaction = false;
+    return options;
+  }
+  // The id of the store's first segment with a hint file, if it has one.
+  std::optional<uint64_t> first_hinted_segment() const {
+    Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
+    if (!listing.is_ok() || listing->hint_ids.empty()) return std::nullopt;
+    return listing->hint_ids.front();
+  }
   std::string segment_path(uint64_t id) const {
     return std::string(kDir) + "/" + segment_file_name(id);
   }
@@ -135,10 +150,7 @@ TEST_F(RecoveryTest, CorruptionInAnOlderSegmentFailsOpenWithFileAndOffset) {
 // resolve it) rather than serve the lost keys as absent; a read-only open serves every other key
 // and answers the lost ones with the damage.
 TEST_F(RecoveryTest, SealedSegmentShorterThanItsHintIsCorruptionNotAShorterLog) {
-  Options options;
-  options.segment_bytes_max = 4096;
-  options.hint_segment_bytes_min = 1024;
-  options.automatic_compaction = false;
+  const Options options = hinted_options();
   constexpr int kKeys = 100;
   {
     auto store = open_ok(options);
@@ -192,10 +204,7 @@ TEST_F(RecoveryTest, SealedSegmentShorterThanItsHintIsCorruptionNotAShorterLog) 
 // went with it. A writer's open refuses the store; a read-only open answers those keys with the
 // damage instead of an older value or "absent".
 TEST_F(RecoveryTest, RemovedSegmentWhoseHintStaysIsCorruption) {
-  Options options;
-  options.segment_bytes_max = 4096;
-  options.hint_segment_bytes_min = 1024;
-  options.automatic_compaction = false;
+  const Options options = hinted_options();
   constexpr int kKeys = 100;
   {
     auto store = open_ok(options);
@@ -206,10 +215,9 @@ TEST_F(RecoveryTest, RemovedSegmentWhoseHintStaysIsCorruption) {
     for (int i = 0; i < kKeys; i += 2)
       ASSERT_TRUE(store->set("k" + std::to_string(i), "new-" + std::to_string(i)).is_ok());
   }
-  Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
-  ASSERT_TRUE(listing.is_ok());
-  ASSERT_FALSE(listing->hint_ids.empty());
-  const uint64_t id = listing->hint_ids.front();
+  const std::optional<uint64_t> hinted = first_hinted_segment();
+  ASSERT_TRUE(hinted.has_value()) << "the store should have a hint file";
+  const uint64_t id = *hinted;
   ASSERT_TRUE(fs_->remove(segment_path(id)).is_ok());
 
   Result<std::unique_ptr<Store>> writer = open(options);
@@ -247,10 +255,7 @@ TEST_F(RecoveryTest, RemovedSegmentWhoseHintStaysIsCorruption) {
 // middle of an older version's compaction cleanup leaves) is not damage: open succeeds and a
 // writer's open removes the hint.
 TEST_F(RecoveryTest, OrphanHintWhoseEntriesAreAllSupersededIsRemoved) {
-  Options options;
-  options.segment_bytes_max = 4096;
-  options.hint_segment_bytes_min = 1024;
-  options.automatic_compaction = false;
+  const Options options = hinted_options();
   constexpr int kKeys = 100;
   {
     auto store = open_ok(options);
@@ -265,10 +270,9 @@ TEST_F(RecoveryTest, OrphanHintWhoseEntriesAreAllSupersededIsRemoved) {
       }
     }
   }
-  Result<StoreFolderListing> listing = list_store_folder(*fs_, kDir);
-  ASSERT_TRUE(listing.is_ok());
-  ASSERT_FALSE(listing->hint_ids.empty());
-  const uint64_t id = listing->hint_ids.front();
+  const std::optional<uint64_t> hinted = first_hinted_segment();
+  ASSERT_TRUE(hinted.has_value()) << "the store should have a hint file";
+  const uint64_t id = *hinted;
   ASSERT_TRUE(fs_->remove(segment_path(id)).is_ok());
 
   auto store = open_ok(options);
