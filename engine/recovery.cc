@@ -226,9 +226,8 @@ Result<DirectorySizer> make_sizer(FileSystem& fs, const std::string& dir,
 // absent, or (a lost delete) as deleted data come back. A writer's open fails then; a read-only
 // open answers those keys with the damage. A damaged orphan hint proves nothing and is ignored
 // (a writer's open removes it, remove_unpublished_files).
-Status check_orphan_hints(FileSystem& fs, const std::string& dir,
-                          const StoreFolderListing& listing, const NewestRecordWins& builder,
-                          RecoveryMode mode, RecoveredLog& log) {
+Status check_orphan_hints(FileSystem& fs, const std::string& dir, const StoreFolderListing& listing,
+                          const NewestRecordWins& builder, RecoveryMode mode, RecoveredLog& log) {
   for (uint64_t id : listing.hint_ids) {
     if (std::binary_search(listing.segment_ids.begin(), listing.segment_ids.end(), id)) continue;
     const std::string name = hint_file_name(id);

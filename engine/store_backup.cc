@@ -134,8 +134,7 @@ Result<BackupReport> build_backup(FileSystem& fs, const std::string& dir, const 
       if (hint.is_ok()) {
         segment.hint = std::move(hint->file);
       } else if (find_cut_short(fs, dir, segment.id, segment.bytes)) {
-        Result<FileBytes> witness =
-            read_whole_file(fs, join_path(dir, hint_file_name(segment.id)));
+        Result<FileBytes> witness = read_whole_file(fs, join_path(dir, hint_file_name(segment.id)));
         if (witness.is_ok()) segment.hint = std::move(witness).value();
       }
     }

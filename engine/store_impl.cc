@@ -280,8 +280,8 @@ Status StoreImpl::close() {
   }
   // Where the log ends, read before the close: afterwards there is no writer to ask.
   const bool healthy = log_->health().is_ok() && log_->has_active_segment();
-  const CloseMarker end = healthy ? CloseMarker{log_->active_id(), log_->active_bytes()}
-                                  : CloseMarker{};
+  const CloseMarker end =
+      healthy ? CloseMarker{log_->active_id(), log_->active_bytes()} : CloseMarker{};
   Status status = log_->close();
   // Only a log that closed healthy and synced is known to end exactly here (wal/close_marker.h).
   // Still under the lock, so that no other writer has appended since. A failure is reported

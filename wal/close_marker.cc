@@ -34,7 +34,8 @@ std::optional<CloseMarker> decode_close_marker(std::string_view bytes) {
   if (!file_preamble_problem(bytes, kCloseMarkerKind, marker.segment_id).empty()) {
     return std::nullopt;
   }
-  marker.segment_bytes = load_little_endian<uint64_t>(bytes.data() + kCloseMarkerSegmentBytesOffset);
+  marker.segment_bytes =
+      load_little_endian<uint64_t>(bytes.data() + kCloseMarkerSegmentBytesOffset);
   return marker;
 }
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
+#include "fs/posix_file_system.h"
 #include "logkv/check.h"
 #include "logkv/store.h"
-#include "fs/posix_file_system.h"
 #include "tests/engine/varied_store.h"
 #include "tests/support/seed.h"
 #include "tests/support/test_dir.h"
@@ -152,7 +152,8 @@ TEST(BackupTest, ACutShortSegmentStaysVisibleInTheCopy) {
   ASSERT_TRUE(checked.is_ok()) << checked.status().to_string();
   bool named = false;
   for (const CheckProblem& problem : checked->problems) {
-    named = named || (problem.file == segment && problem.what.find("cut short") != std::string::npos);
+    named =
+        named || (problem.file == segment && problem.what.find("cut short") != std::string::npos);
   }
   EXPECT_TRUE(named) << "the copy hides the cut of " << segment;
 }

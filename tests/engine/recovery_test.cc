@@ -259,8 +259,7 @@ TEST_F(RecoveryTest, OrphanHintWhoseEntriesAreAllSupersededIsRemoved) {
   constexpr int kKeys = 100;
   {
     auto store = open_ok(options);
-    for (int i = 0; i < kKeys; ++i)
-      ASSERT_TRUE(store->set("k" + std::to_string(i), "old").is_ok());
+    for (int i = 0; i < kKeys; ++i) ASSERT_TRUE(store->set("k" + std::to_string(i), "old").is_ok());
     ASSERT_TRUE(store->compact().is_ok());
     for (int i = 0; i < kKeys; ++i) {
       if (i % 3 == 0) {

@@ -265,14 +265,26 @@ TEST_F(LogkvCliTest, StatsPrintsEveryCounter) {
   ProcessResult stats = logkv({"stats"});
   EXPECT_EQ(stats.exit_code, 0) << stats.err;
   EXPECT_NE(stats.out.find("keys: 2\n"), std::string::npos) << stats.out;
-  for (const char* field :
-       {"segments: ", "disk_bytes: ", "live_bytes: ", "index_bytes: ", "last_sequence: ",
-        "torn_bytes_dropped: ", "dead_bytes: ", "user_bytes_written: ", "compactions: ",
-        "compaction_bytes_written: ", "hint_bytes_written: ", "compaction_failures: ",
-        "write_stalls: ", "last_compaction_unix_ms: ", "hint_files_loaded: ",
-        "hint_files_rejected: ", "hint_file_bytes: ", "damaged_keys: 0\n",
-        "compaction_write_amplification: ",
-        "io_backend: "}) {
+  for (const char* field : {"segments: ",
+                            "disk_bytes: ",
+                            "live_bytes: ",
+                            "index_bytes: ",
+                            "last_sequence: ",
+                            "torn_bytes_dropped: ",
+                            "dead_bytes: ",
+                            "user_bytes_written: ",
+                            "compactions: ",
+                            "compaction_bytes_written: ",
+                            "hint_bytes_written: ",
+                            "compaction_failures: ",
+                            "write_stalls: ",
+                            "last_compaction_unix_ms: ",
+                            "hint_files_loaded: ",
+                            "hint_files_rejected: ",
+                            "hint_file_bytes: ",
+                            "damaged_keys: 0\n",
+                            "compaction_write_amplification: ",
+                            "io_backend: "}) {
     EXPECT_NE(stats.out.find(field), std::string::npos) << field << " missing in\n" << stats.out;
   }
 }
