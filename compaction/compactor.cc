@@ -210,10 +210,11 @@ std::vector<uint64_t> Compactor::immutable_segment_ids() const {
 }
 
 Status Compactor::merge_locked(std::span<const uint64_t> inputs,
-                               std::span<const uint64_t> immutable, bool counted) {
+                               std::span<const uint64_t> immutable, bool counted,
+                               const MergeProgress& progress) {
   // Compaction frees space: on a full disk its outputs may use the space reserve.
   const std::unique_ptr<ReservePermit> permit = env_.fs->permit_reserve();
-  Result<MergeOutcome> outcome = merge_segments(env_, inputs, immutable, stop_);
+  Result<MergeOutcome> outcome = merge_segments(env_, inputs, immutable, stop_, progress);
   if (!outcome.is_ok()) return outcome.status();
   if (counted) compactions_.fetch_add(1, std::memory_order_relaxed);
   segment_bytes_written_.fetch_add(outcome->segment_bytes_written, std::memory_order_relaxed);
@@ -222,7 +223,7 @@ Status Compactor::merge_locked(std::span<const uint64_t> inputs,
   return Status::ok();
 }
 
-Status Compactor::compact_all() {
+Status Compactor::compact_all(const MergeProgress& progress) {
   std::lock_guard job(job_mutex_);
   if (stop_.load(std::memory_order_relaxed)) return compaction_cancelled();
   // First the segments that hold nothing needed: dropping them writes nothing, so on a full disk
@@ -243,7 +244,7 @@ Status Compactor::compact_all() {
   }
   const std::vector<uint64_t> immutable = immutable_segment_ids();
   if (immutable.empty()) return Status::ok();
-  return merge_locked(immutable, immutable);
+  return merge_locked(immutable, immutable, /*counted=*/true, progress);
 }
 
 Status Compactor::compact_segments(std::span<const uint64_t> segment_ids) {

@@ -25,6 +25,7 @@
 
 #include "compaction/compaction_environment.h"
 #include "compaction/compaction_policy.h"
+#include "compaction/merger.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
 
@@ -60,8 +61,9 @@ class Compactor {
   // a full disk), seals the active segment, then compacts every immutable segment, so that the
   // store holds only live records (and the tombstones they still need) once this returns, apart
   // from writes that arrive meanwhile. Afterwards every immutable segment of at least
-  // Options::hint_segment_bytes_min bytes has a hint file.
-  Status compact_all();
+  // Options::hint_segment_bytes_min bytes has a hint file. `progress` is told how far the copy of
+  // the live records has come (merger.h).
+  Status compact_all(const MergeProgress& progress = {});
   // Compacts exactly `segment_ids`, which must be immutable segments (for tests and tools).
   Status compact_segments(std::span<const uint64_t> segment_ids);
   // From the write path: `bytes` of records became dead (overwritten or deleted).
@@ -95,7 +97,7 @@ class Compactor {
   // `counted`: adds to CompactionStats::compactions (a compact() counts once, however many
   // merges it runs).
   Status merge_locked(std::span<const uint64_t> inputs, std::span<const uint64_t> immutable,
-                      bool counted = true);
+                      bool counted = true, const MergeProgress& progress = {});
   // Requires job_mutex_, which keeps the segments it reads from being deleted meanwhile.
   std::vector<SegmentState> segment_states() const;
   void wake();

@@ -21,6 +21,21 @@ constexpr uint64_t kCommitBytes = uint64_t{1} << 20;
 // Index entries swapped per hold of the writer lock, so that writers wait only briefly.
 constexpr size_t kSwapChunkRecords = 1024;
 
+// Counts the bytes copied for MergeProgress, telling it once per committed piece and output.
+class CopyCounter {
+ public:
+  CopyCounter(const MergeProgress& progress, uint64_t total) : progress_(progress), total_(total) {}
+  void add(uint64_t bytes) { done_ += bytes; }
+  void tell() const {
+    if (progress_) progress_(done_, total_);
+  }
+
+ private:
+  const MergeProgress& progress_;
+  const uint64_t total_;
+  uint64_t done_ = 0;
+};
+
 struct WrittenOutput {
   uint64_t id = 0;
   uint64_t segment_bytes = 0;
@@ -40,7 +55,7 @@ std::string copy_problem(const DecodedRecord& decoded, const PlannedCopy& copy) 
 
 Result<WrittenOutput> write_output(const CompactionEnvironment& env, uint64_t id,
                                    std::span<const PlannedCopy> copies,
-                                   const std::atomic<bool>& stop) {
+                                   const std::atomic<bool>& stop, CopyCounter& counter) {
   const std::string temp_path = join_path(env.dir, temp_file_name(segment_file_name(id)));
   Result<std::unique_ptr<WritableFile>> file =
       env.fs->open_writable(temp_path, OpenMode::kCreateNew);
@@ -74,9 +89,14 @@ Result<WrittenOutput> write_output(const CompactionEnvironment& env, uint64_t id
     output.offsets.push_back(*offset);
     hints.push_back(HintEntry{copy.record.key, copy.record.sequence, static_cast<uint32_t>(*offset),
                               copy.record.record_bytes, copy.record.type});
-    if (writer.staged_bytes() >= kCommitBytes) LOGKV_RETURN_IF_ERROR(writer.commit(false));
+    counter.add(copy.record.record_bytes);
+    if (writer.staged_bytes() >= kCommitBytes) {
+      LOGKV_RETURN_IF_ERROR(writer.commit(false));
+      counter.tell();
+    }
   }
   LOGKV_RETURN_IF_ERROR(writer.commit(/*sync=*/true));
+  counter.tell();
   LOGKV_RETURN_IF_ERROR(writer.close());
   output.segment_bytes = writer.size();
   if (output.segment_bytes >= env.hint_segment_bytes_min) {
@@ -244,7 +264,7 @@ Result<uint64_t> retire_inputs(const CompactionEnvironment& env, std::span<const
 Result<MergeOutcome> merge_segments(const CompactionEnvironment& env,
                                     std::span<const uint64_t> inputs,
                                     std::span<const uint64_t> immutable,
-                                    const std::atomic<bool>& stop) {
+                                    const std::atomic<bool>& stop, const MergeProgress& progress) {
   Result<MergePlan> planned = plan_merge(env, inputs, immutable, stop);
   if (!planned.is_ok()) return planned.status();
   const MergePlan& plan = *planned;
@@ -257,10 +277,13 @@ Result<MergeOutcome> merge_segments(const CompactionEnvironment& env,
   Result<uint64_t> first_id = env.host->reserve_segment_ids(output_count);
   if (!first_id.is_ok()) return first_id.status();
 
+  uint64_t copy_bytes = 0;
+  for (const PlannedCopy& copy : plan.copies) copy_bytes += copy.record.record_bytes;
+  CopyCounter counter(progress, copy_bytes);
   std::vector<WrittenOutput> outputs;
   Status status;
   for (uint64_t i = 0; i < output_count && status.is_ok(); ++i) {
-    Result<WrittenOutput> output = write_output(env, *first_id + i, plan.output(i), stop);
+    Result<WrittenOutput> output = write_output(env, *first_id + i, plan.output(i), stop, counter);
     if (output.is_ok()) {
       outputs.push_back(std::move(output).value());
     } else {

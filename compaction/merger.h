@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <span>
 
 #include "compaction/compaction_environment.h"
@@ -42,6 +43,10 @@ struct MergeOutcome {
   uint64_t tombstones_dropped = 0;
 };
 
+// Told, on the merging thread, the bytes of records copied so far and the bytes the merge
+// copies in all (known once the plan is made); last with done == total. Empty: not told.
+using MergeProgress = std::function<void(uint64_t done, uint64_t total)>;
+
 // Compacts `inputs`, a subset of `immutable` (every immutable segment of the store now). On
 // failure before the outputs are published nothing changes but temporary files (removed here
 // when possible, else by the next open); a failure afterwards leaves the store consistent, with
@@ -49,7 +54,8 @@ struct MergeOutcome {
 Result<MergeOutcome> merge_segments(const CompactionEnvironment& env,
                                     std::span<const uint64_t> inputs,
                                     std::span<const uint64_t> immutable,
-                                    const std::atomic<bool>& stop);
+                                    const std::atomic<bool>& stop,
+                                    const MergeProgress& progress = {});
 
 }  // namespace logkv
 

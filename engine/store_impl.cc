@@ -207,10 +207,10 @@ StoreStats StoreImpl::stats() {
   return stats;
 }
 
-Status StoreImpl::compact() {
+Status StoreImpl::compact(const CompactOptions& options) {
   LOGKV_RETURN_IF_ERROR(check_open());
   LOGKV_RETURN_IF_ERROR(check_writable());
-  return compactor_->compact_all();
+  return compactor_->compact_all(options.progress);
 }
 
 Status StoreImpl::compact_segments(std::span<const uint64_t> segment_ids) {

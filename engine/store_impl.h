@@ -73,7 +73,7 @@ class StoreImpl final : public Store, private CompactionHost {
   Result<KeyPage> list_keys(std::optional<std::string_view> cursor, size_t limit,
                             std::string_view prefix) override;
   StoreStats stats() override;
-  Status compact() override;
+  Status compact(const CompactOptions& options = {}) override;
   Status close() override;
 
  private:

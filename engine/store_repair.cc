@@ -35,12 +35,16 @@ struct SegmentPlan {
   uint64_t id = 0;
   std::string name;
   bool is_newest = false;
+  uint64_t length = 0;  // of the file as read
+  // Kept only for a segment that repair changes or whose hint it rebuilds, so that repair holds
+  // the damaged segments in memory, not the whole store.
   std::string contents;
   std::vector<ScannedRecord> records;  // intact records, in file order; views into contents
   std::vector<DamagedRange> damage;
   uint64_t valid_end = 0;
   bool torn_nonzero = false;
   bool has_hint = false;
+  bool hint_intact = false;  // the hint file matches the segment as repair leaves it
   // Actions.
   bool rewrite = false;       // damage: a new segment of the intact records
   bool truncate = false;      // only a torn tail: cut at valid_end
@@ -116,12 +120,20 @@ std::optional<std::string> key_if_framed(std::string_view contents, uint64_t off
 
 class Repairer {
  public:
-  Repairer(FileSystem& fs, std::string dir) : fs_(fs), dir_(std::move(dir)) {}
+  Repairer(FileSystem& fs, std::string dir, const RepairOptions& options)
+      : fs_(fs), dir_(std::move(dir)), options_(options) {}
 
+  // Reads and scans every segment, deciding what each needs.
   Status read() {
     Result<StoreFolderListing> listing = list_store_folder(fs_, dir_);
     if (!listing.is_ok()) return listing.status();
     listing_ = std::move(listing).value();
+    uint64_t total_bytes = 0;
+    for (uint64_t id : listing_.segment_ids) {
+      Result<uint64_t> size = fs_.file_size(join_path(dir_, segment_file_name(id)));
+      if (size.is_ok()) total_bytes += *size;
+    }
+    uint64_t read_bytes = 0;
     for (size_t i = 0; i < listing_.segment_ids.size(); ++i) {
       auto plan = std::make_unique<SegmentPlan>();
       plan->id = listing_.segment_ids[i];
@@ -140,9 +152,13 @@ class Repairer {
               newest = {r.record.sequence, r.record.type == RecordType::kDelete};
             }
           });
+      plan->length = plan->contents.size();
       plan->damage = scan.damage;
       plan->valid_end = scan.valid_end;
       plan->torn_nonzero = scan.torn_tail && !scan.torn_tail_all_zero;
+      decide(*plan);
+      read_bytes += plan->length;
+      if (options_.progress) options_.progress(read_bytes, std::max(read_bytes, total_bytes));
       plans_.push_back(std::move(plan));
     }
     return Status::ok();
@@ -150,9 +166,7 @@ class Repairer {
 
   void plan(RepairReport& report) {
     for (const auto& plan : plans_) {
-      if (!plan->damage.empty()) {
-        plan->rewrite = true;
-        plan->new_contents = rebuild_segment(plan->id, plan->records);
+      if (plan->rewrite) {
         report.actions.push_back(plan->name + ": rewrite without " +
                                  std::to_string(plan->damage.size()) +
                                  " unreadable range(s), keeping its " +
@@ -162,8 +176,7 @@ class Repairer {
           for (const DamagedKey& key : range.keys)
             note_lost(report, *plan, key, range.damage_offset);
         }
-      } else if (plan->torn_nonzero) {
-        plan->truncate = true;
+      } else if (plan->truncate) {
         report.actions.push_back(
             plan->name + ": cut the " + std::to_string(plan->contents.size() - plan->valid_end) +
             " bytes after its last complete record at offset " + std::to_string(plan->valid_end));
@@ -173,15 +186,7 @@ class Repairer {
             {plan->name, plan->valid_end, plan->contents.size(), key.has_value()});
         if (key) note_lost(report, *plan, DamagedKey{*key}, plan->valid_end);
       }
-      if (!plan->has_hint) continue;
-      const std::string_view after =
-          plan->rewrite    ? std::string_view(plan->new_contents)
-          : plan->truncate ? std::string_view(plan->contents).substr(0, plan->valid_end)
-                           : std::string_view(plan->contents);
-      Result<LoadedHint> hint = load_hint_file(fs_, dir_, plan->id, after.size());
-      const bool intact =
-          hint.is_ok() && hint_matches(*hint, hint_entries_of(after, plan->id, plan->name));
-      if (intact) continue;
+      if (!plan->has_hint || plan->hint_intact) continue;
       if (!plan->is_newest) note_cut_short(report, *plan);
       if (plan->is_newest) {
         plan->move_hint = true;
@@ -271,7 +276,7 @@ class Repairer {
   // A sealed segment shorter than its intact hint file says was cut: the records past its end
   // are gone, and the hint names the keys whose newest version in the segment was there.
   void note_cut_short(RepairReport& report, const SegmentPlan& plan) {
-    const uint64_t length = plan.contents.size();
+    const uint64_t length = plan.length;
     std::optional<CutShortSegment> cut = find_cut_short(fs_, dir_, plan.id, length);
     if (!cut) return;
     report.actions.push_back(plan.name + ": " + std::to_string(length) + " bytes long, but its " +
@@ -283,8 +288,30 @@ class Repairer {
     }
   }
 
+  // Sets the segment's actions and whether its hint file matches what repair leaves, then lets go
+  // of its bytes unless acting on it needs them.
+  void decide(SegmentPlan& plan) {
+    plan.rewrite = !plan.damage.empty();
+    plan.truncate = !plan.rewrite && plan.torn_nonzero;
+    if (plan.rewrite) plan.new_contents = rebuild_segment(plan.id, plan.records);
+    if (plan.has_hint) {
+      const std::string_view after = plan.rewrite ? std::string_view(plan.new_contents)
+                                     : plan.truncate
+                                         ? std::string_view(plan.contents).substr(0, plan.valid_end)
+                                         : std::string_view(plan.contents);
+      Result<LoadedHint> hint = load_hint_file(fs_, dir_, plan.id, after.size());
+      plan.hint_intact =
+          hint.is_ok() && hint_matches(*hint, hint_entries_of(after, plan.id, plan.name));
+    }
+    if (!plan.rewrite && !plan.truncate && (!plan.has_hint || plan.hint_intact)) {
+      std::string().swap(plan.contents);
+      std::vector<ScannedRecord>().swap(plan.records);
+    }
+  }
+
   FileSystem& fs_;
   const std::string dir_;
+  const RepairOptions& options_;
   StoreFolderListing listing_;
   std::vector<std::unique_ptr<SegmentPlan>> plans_;
   std::unordered_map<std::string, Newest> newest_;
@@ -308,7 +335,7 @@ Result<RepairReport> repair_store(std::string_view dir_view, const RepairOptions
     return lock.status().with_context("cannot repair store '" + dir +
                                       "' while another process holds it; close that first");
   }
-  Repairer repairer(fs, dir);
+  Repairer repairer(fs, dir, options);
   LOGKV_RETURN_IF_ERROR(repairer.read().with_context("cannot repair store '" + dir + "'"));
   RepairReport report;
   repairer.plan(report);

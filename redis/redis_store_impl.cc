@@ -212,7 +212,7 @@ Result<int64_t> RedisStore::increment(std::string_view key, int64_t delta) {
   return static_cast<int64_t>((*reply)->integer);
 }
 
-Status RedisStore::compact() {
+Status RedisStore::compact(const CompactOptions& /*options*/) {
   LOGKV_RETURN_IF_ERROR(check_open());
   return Status::not_supported(
       "compact: a Redis store has no log of logkv's to compact; the Redis server rewrites its "

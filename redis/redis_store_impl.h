@@ -47,7 +47,7 @@ class RedisStore final : public Store {
   Result<KeyPage> list_keys(std::optional<std::string_view> cursor, size_t limit,
                             std::string_view prefix) override;
   StoreStats stats() override;
-  Status compact() override;
+  Status compact(const CompactOptions& options = {}) override;
   Status close() override;
 
   // A PING on a fresh connection (Store::open's check that the server answers).

@@ -13,10 +13,7 @@ ExitCode run_backup(const StoreSelection& selection, const std::string& dest, Co
   if (!folder.is_ok()) return report(io, "backup", folder.status());
   ProgressBar progress = ProgressBar::for_stderr("backup", 0, ProgressUnit::kBytes);
   BackupOptions options;
-  options.progress = [&progress](uint64_t done, uint64_t total) {
-    progress.set_total(total);
-    progress.set_done(done);
-  };
+  options.progress = progress.callback();
   Result<BackupReport> backup = backup_store(*folder, dest, options);
   progress.finish();
   if (!backup.is_ok()) return report(io, "backup", backup.status());

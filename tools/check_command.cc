@@ -73,10 +73,7 @@ ExitCode run_check(const StoreSelection& selection, const CheckRequest& request,
       ProgressBar::for_stderr(request.quick ? "check --quick" : "check", 0, ProgressUnit::kBytes);
   CheckOptions options;
   options.quick = request.quick;
-  options.progress = [&progress](uint64_t done, uint64_t total) {
-    progress.set_total(total);
-    progress.set_done(done);
-  };
+  options.progress = progress.callback();
   Result<CheckReport> checked = check_store(*folder, options);
   progress.finish();
   if (!checked.is_ok()) return report(io, "check", checked.status());

@@ -11,6 +11,7 @@
 
 #include "logkv/key_text.h"
 #include "logkv/store.h"
+#include "tools/progress_bar.h"
 
 namespace logkv::tool {
 namespace {
@@ -180,8 +181,13 @@ ExitCode run_compact(const StoreSelection& selection, CommandIo& io) {
   Result<OpenStore> store = OpenStore::open(selection, IfMissing::kFail);
   if (!store.is_ok()) return report(io, "compact", store.status());
   const uint64_t disk_bytes_before = (*store)->stats().disk_bytes;
-  if (Status status = (*store)->compact(); !status.is_ok()) {
-    return store->close(io, selection, report(io, "compact", status));
+  ProgressBar progress = ProgressBar::for_stderr("compact", 0, ProgressUnit::kBytes);
+  CompactOptions options;
+  options.progress = progress.callback();
+  const Status compacted = (*store)->compact(options);
+  progress.finish();
+  if (!compacted.is_ok()) {
+    return store->close(io, selection, report(io, "compact", compacted));
   }
   const StoreStats after = (*store)->stats();
   io.out << "disk_bytes_before: " << disk_bytes_before << '\n'

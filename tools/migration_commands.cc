@@ -48,10 +48,7 @@ ExitCode run_import_sqlite(const StoreSelection& selection, const std::string& s
   ProgressBar progress = ProgressBar::for_stderr("import", 0, ProgressUnit::kItems);
   SqliteImportOptions options;
   options.raise_limits = raise_limits;
-  options.progress = [&progress](uint64_t done, uint64_t total) {
-    progress.set_total(total);
-    progress.set_done(done);
-  };
+  options.progress = progress.callback();
   Result<SqliteImportReport> imported = import_spin_sqlite(**host, sqlite_path, options);
   progress.finish();
   if (!imported.is_ok()) return report(io, command, imported.status());

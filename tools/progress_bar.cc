@@ -97,6 +97,13 @@ void ProgressBar::set_done(uint64_t done) {
 
 void ProgressBar::set_total(uint64_t total) { total_ = total; }
 
+std::function<void(uint64_t done, uint64_t total)> ProgressBar::callback() {
+  return [this](uint64_t done, uint64_t total) {
+    set_total(total);
+    set_done(done);
+  };
+}
+
 void ProgressBar::finish() {
   if (!enabled_) return;
   enabled_ = false;

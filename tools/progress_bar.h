@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -44,6 +45,9 @@ class ProgressBar {
   void set_done(uint64_t done);
   // The total, when it is learned late (0: unknown).
   void set_total(uint64_t total);
+  // A progress callback of the library's options (CheckOptions::progress and the like) that
+  // sets this bar's done and total; it refers to this bar, which must outlive its calls.
+  std::function<void(uint64_t done, uint64_t total)> callback();
   // Erases the line; later calls draw nothing.
   void finish();
 

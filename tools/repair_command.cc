@@ -5,6 +5,7 @@
 #include "logkv/check.h"
 #include "logkv/repair.h"
 #include "tools/check_command.h"
+#include "tools/progress_bar.h"
 
 namespace logkv::tool {
 
@@ -13,7 +14,11 @@ ExitCode run_repair(const StoreSelection& selection, bool dry_run, CommandIo& io
   if (!folder.is_ok()) return report(io, "repair", folder.status());
   RepairOptions options;
   options.dry_run = dry_run;
+  ProgressBar progress =
+      ProgressBar::for_stderr(dry_run ? "repair --dry-run" : "repair", 0, ProgressUnit::kBytes);
+  options.progress = progress.callback();
   Result<RepairReport> repaired = repair_store(*folder, options);
+  progress.finish();
   if (!repaired.is_ok()) return report(io, "repair", repaired.status());
   if (repaired->actions.empty()) {
     io.out << "nothing to repair\n";

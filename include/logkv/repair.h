@@ -11,6 +11,7 @@
 #define LOGKV_REPAIR_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ namespace logkv {
 struct RepairOptions {
   // Work out and report the plan; change nothing.
   bool dry_run = false;
+  // Called from time to time while repair reads the segments (most of its work): the bytes read
+  // so far and the bytes of all segments; last with done == total.
+  std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
 struct RepairReport {

@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -73,6 +74,13 @@ struct StoreStats {
   // Options::read_only stores only (a writer's open fails on damage instead): keys whose newest
   // record is damaged. A get of one fails with kCorruption; list_keys leaves them out.
   uint64_t damaged_keys = 0;
+};
+
+struct CompactOptions {
+  // Called on the thread of compact() as the live records are copied: the bytes of records
+  // copied so far and the bytes it copies in all (known once it has read the old segments' hint
+  // files or records); last with done == total. Not called when there is nothing to copy.
+  std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
 class LOGKV_EXPORT Store {
@@ -188,7 +196,7 @@ class LOGKV_EXPORT Store {
   // deleted comes back. Fails with kWritesStopped after a failed write (reopen first), or with
   // the I/O error that stopped it; the store stays consistent either way. Automatic compaction
   // does the same in the background, a few segments at a time (Options::automatic_compaction).
-  virtual Status compact() = 0;
+  virtual Status compact(const CompactOptions& options = {}) = 0;
 
   // Syncs, releases the lock and closes files. Later calls on this object fail with
   // kInvalidArgument. Calling close() twice is fine.

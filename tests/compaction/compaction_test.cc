@@ -92,6 +92,31 @@ TEST_F(CompactionTest, CompactingACompactedStoreChangesNothing) {
   EXPECT_EQ(contents(*store), model);
 }
 
+TEST_F(CompactionTest, CompactTellsItsProgressUpToTheBytesItCopies) {
+  Options options = compaction_test_options();
+  options.segment_bytes_max = 64 << 10;
+  auto store = open(options);
+  const Model model = overwrite(*store, 10000, 2);
+  std::vector<std::pair<uint64_t, uint64_t>> told;  // done, total
+  CompactOptions compact_options;
+  compact_options.progress = [&told](uint64_t done, uint64_t total) {
+    told.emplace_back(done, total);
+  };
+  ASSERT_TRUE(store->compact(compact_options).is_ok());
+  // Only sets were written, so the copy is exactly the newest record of every key.
+  const uint64_t live_bytes = store->stats().live_bytes;
+  ASSERT_GE(told.size(), 10u) << "told as each output is written, not only at the end";
+  for (size_t i = 0; i < told.size(); ++i) {
+    EXPECT_EQ(told[i].second, live_bytes) << "call " << i;
+    EXPECT_LE(told[i].first, told[i].second) << "call " << i;
+    if (i > 0) {
+      EXPECT_GT(told[i].first, told[i - 1].first) << "call " << i;
+    }
+  }
+  EXPECT_EQ(told.back().first, live_bytes);
+  EXPECT_EQ(contents(*store), model);
+}
+
 TEST_F(CompactionTest, CompactOfAnEmptyStoreSucceeds) {
   auto store = open(compaction_test_options());
   ASSERT_TRUE(store->compact().is_ok());

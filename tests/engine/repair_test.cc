@@ -272,6 +272,29 @@ TEST_F(RepairTest, DryRunChangesNothing) {
   EXPECT_EQ(after, before);
 }
 
+TEST_F(RepairTest, TellsItsProgressUpToTheBytesOfEverySegment) {
+  testing::TestDir work;
+  const std::string dir =
+      damaged_copy(work, files_[0], read_bytes(pristine_dir() + "/" + files_[0]).size() / 2, 0x40);
+  uint64_t segment_bytes = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") segment_bytes += entry.file_size();
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> told;  // done, total
+  RepairOptions options;
+  options.progress = [&told](uint64_t done, uint64_t total) { told.emplace_back(done, total); };
+  Result<RepairReport> report = repair_store(dir, options);
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  ASSERT_GE(told.size(), 2u) << "told per segment read";
+  for (size_t i = 0; i < told.size(); ++i) {
+    EXPECT_EQ(told[i].second, segment_bytes) << "call " << i;
+    if (i > 0) {
+      EXPECT_GT(told[i].first, told[i - 1].first) << "call " << i;
+    }
+  }
+  EXPECT_EQ(told.back().first, segment_bytes);
+}
+
 TEST_F(RepairTest, RefusesWhileAWriterHoldsTheStore) {
   Result<std::unique_ptr<Store>> writer = Store::open(pristine_dir());
   ASSERT_TRUE(writer.is_ok());

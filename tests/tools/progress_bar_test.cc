@@ -41,6 +41,18 @@ TEST(ProgressBarTest, DisabledBarWritesNothing) {
   EXPECT_EQ(err.str(), "");
 }
 
+TEST(ProgressBarTest, CallbackSetsDoneAndTotal) {
+  std::ostringstream err;
+  ProgressBar bar(err, /*enabled=*/true, "repair", 0, ProgressUnit::kBytes);
+  const std::function<void(uint64_t, uint64_t)> told = bar.callback();
+  // Redraws are throttled to ten a second; tell until one is drawn (bounded).
+  for (int attempt = 0; attempt < 100 && err.str().empty(); ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    told(250, 1000);
+  }
+  EXPECT_NE(err.str().find("repair [#####---------------]  25%"), std::string::npos) << err.str();
+}
+
 TEST(ProgressBarTest, EnabledBarDrawsAndErasesItsLine) {
   std::ostringstream err;
   ProgressBar bar(err, /*enabled=*/true, "check", 10, ProgressUnit::kItems);

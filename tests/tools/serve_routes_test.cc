@@ -121,7 +121,7 @@ class FailingStore : public Store {
     return failure();
   }
   StoreStats stats() override { return {}; }
-  Status compact() override { return failure(); }
+  Status compact(const CompactOptions& /*options*/ = {}) override { return failure(); }
   Status close() override { return Status::ok(); }
 };
 
