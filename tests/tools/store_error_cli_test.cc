@@ -168,6 +168,13 @@ TEST_F(StoreErrorCliTest, DamageToTheLastRecordAfterACleanCloseIsNotATornTail) {
   ProcessResult check = logkv({"check"});
   EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
   EXPECT_NE(check.out.find(segment_file_name(1)), std::string::npos) << check.out;
+  // Repair drops the damaged record as damage, reporting what it held, not as a torn tail.
+  ProcessResult repair = logkv({"repair"});
+  EXPECT_EQ(repair.exit_code, 0) << repair.out << repair.err;
+  EXPECT_NE(repair.out.find("unreadable range"), std::string::npos) << repair.out;
+  EXPECT_EQ(repair.out.find("after its last complete record"), std::string::npos) << repair.out;
+  EXPECT_NE(repair.out.find("lost: key 'b'"), std::string::npos) << repair.out;
+  EXPECT_EQ(logkv({"check"}).out, "ok\n");
 }
 
 TEST_F(StoreErrorCliTest, ForeignFileInTheStoreFolderExitsFourNamingItAndKeepsIt) {
