@@ -134,17 +134,14 @@ Result<std::shared_ptr<PosixFileSystem>> PosixFileSystem::create(
     file_system->reserve_ =
         std::make_shared<SpaceReserve>(options.reserve_path, options.reserve_bytes);
   }
-  if (options.backend == IoBackend::kPwrite) return file_system;
+  if (options.backend != IoBackend::kIoUring) return file_system;
   const Status probe =
       probe_io_uring(options.probe_dir.empty() ? default_probe_dir() : options.probe_dir);
-  if (probe.is_ok()) {
-    file_system->use_io_uring_ = true;
-  } else if (options.backend == IoBackend::kIoUring) {
+  if (!probe.is_ok()) {
     return Status::not_supported("io_uring is not usable here: " + probe.message() +
                                  "; use IoBackend::kAuto or kPwrite");
-  } else {
-    file_system->io_uring_unusable_reason_ = probe.message();
   }
+  file_system->use_io_uring_ = true;
   return file_system;
 }
 

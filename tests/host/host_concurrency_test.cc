@@ -2,7 +2,6 @@
 // no open ever meets the lock of a store that is still closing, tables never overfill, and every
 // acknowledged write is found afterwards. Randomised: the seed is printed (tests/support/seed.h).
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <cstdint>
@@ -22,26 +21,6 @@
 
 namespace logkv {
 namespace {
-
-#if defined(__SANITIZE_THREAD__)
-#define LOGKV_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define LOGKV_TSAN 1
-#endif
-#endif
-
-#ifdef LOGKV_TSAN
-// Under ThreadSanitizer, stores here write with pwrite. Every on-disk open made by kAuto probes
-// io_uring with a ring of its own, and liburing maps ring memory with raw system calls that
-// ThreadSanitizer does not see: when a later ring of another thread lands at the address of a
-// freed one, it reports the two threads' writes to that memory as a race. What this test checks,
-// the host's tables and store lifetimes, does not depend on the write backend.
-const bool kPwriteUnderThreadSanitizer = [] {
-  ::setenv("LOGKV_IO_BACKEND", "pwrite", 1);
-  return true;
-}();
-#endif
 
 constexpr int kThreads = 8;
 constexpr int kIterations = 150;
