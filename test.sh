@@ -96,11 +96,12 @@ select_suites() {
 
 # run_pass BUILD_DIR TIMEOUT_MULTIPLIER SETUP_OPTIONS... -- SUITE_SELECTION...
 # Sets up (once) and builds BUILD_DIR, then runs the selected suites with the variables in
-# pass_env. An empty selection after filtering by --suite skips the pass. A pass that selects
-# suites builds only what their tests run (scripts/test_targets.py): the sanitizer builds cost
-# more than their tests, and pass 1, which selects none, has built every target. A failed setup
-# or build is reported, counted as one failed case, and skips the pass's tests. Sets built=true
-# when the build succeeded.
+# pass_env. An empty selection after filtering by --suite skips the pass. A pass that names
+# suites itself (the sanitizer passes) builds only what those suites' tests run
+# (scripts/test_targets.py): the sanitizer builds cost more than their tests. Pass 1 names none
+# and builds every target, also under --suite: pass 1b needs tests/fs/io_uring_usable, and every
+# target is compiled with warnings as errors once. A failed setup or build is reported, counted
+# as one failed case, and skips the pass's tests. Sets built=true when the build succeeded.
 run_pass() {
   local build=$1 multiplier=$2
   shift 2
@@ -116,8 +117,11 @@ run_pass() {
     return 0
   fi
   local compile=(meson compile -C "$build") targets
-  if ((${#selection[@]})); then
-    if ! targets=$(python3 scripts/test_targets.py "$build" "${selection[@]}"); then
+  if (($#)); then
+    # Regenerates the build files first when a meson.build changed, so that the list of tests
+    # read from meson-info/ is current.
+    if ! ninja -C "$build" build.ninja ||
+       ! targets=$(python3 scripts/test_targets.py "$build" "${selection[@]}"); then
       build_failed "$build"
       return 0
     fi
