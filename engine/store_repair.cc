@@ -206,6 +206,15 @@ class Repairer {
         report.actions.push_back(hint_file_name(plan->id) + ": rebuild from " + plan->name);
       }
     }
+    // The close marker holds for a newest segment that only ever grew: once repair shortens it,
+    // later appends could bring it back to the recorded length and make a torn write look like a
+    // cleanly closed end. So it goes aside with the originals.
+    if (!plans_.empty() && (plans_.back()->rewrite || plans_.back()->truncate) &&
+        fs_.file_size(join_path(dir_, kCloseMarkerFileName)).is_ok()) {
+      move_close_marker_ = true;
+      report.actions.push_back(std::string(kCloseMarkerFileName) +
+                               ": move aside (it describes the newest segment before the repair)");
+    }
     for (uint64_t id : listing_.hint_ids) {
       if (std::binary_search(listing_.segment_ids.begin(), listing_.segment_ids.end(), id)) {
         continue;
@@ -239,6 +248,12 @@ class Repairer {
       }
     }
     LOGKV_RETURN_IF_ERROR(fs_.sync_dir(keep_dir));
+    // Before the segment it describes changes (see plan()).
+    if (move_close_marker_) {
+      LOGKV_RETURN_IF_ERROR(fs_.rename(join_path(dir_, kCloseMarkerFileName),
+                                       join_path(keep_dir, kCloseMarkerFileName)));
+      LOGKV_RETURN_IF_ERROR(fs_.sync_dir(dir_));
+    }
     for (const auto& plan : plans_) {
       if (plan->rewrite) {
         const std::string temp = join_path(dir_, temp_file_name(plan->name));
@@ -325,6 +340,7 @@ class Repairer {
   std::vector<std::unique_ptr<SegmentPlan>> plans_;
   std::unordered_map<std::string, Newest> newest_;
   std::vector<uint64_t> orphan_hints_;
+  bool move_close_marker_ = false;
 };
 
 }  // namespace

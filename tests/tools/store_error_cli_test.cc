@@ -174,6 +174,9 @@ TEST_F(StoreErrorCliTest, DamageToTheLastRecordAfterACleanCloseIsNotATornTail) {
   EXPECT_NE(repair.out.find("unreadable range"), std::string::npos) << repair.out;
   EXPECT_EQ(repair.out.find("after its last complete record"), std::string::npos) << repair.out;
   EXPECT_NE(repair.out.find("lost: key 'b'"), std::string::npos) << repair.out;
+  EXPECT_NE(repair.out.find("CLOSED: move aside"), std::string::npos) << repair.out;
+  EXPECT_FALSE(std::filesystem::exists(store_path_ + "/CLOSED"))
+      << "a marker of the segment's old length could later pass a torn write for a clean end";
   EXPECT_EQ(logkv({"check"}).out, "ok\n");
 }
 
