@@ -317,13 +317,9 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
                                 std::to_string(contents->size()) + " of " +
                                 std::to_string(*file_bytes) + " bytes");
       }
-      // The newest segment's tail may be torn only if no clean close left it as it is.
-      bool may_be_torn = is_newest;
-      if (is_newest) {
-        Result<bool> closed = closed_cleanly_at(fs, dir, id, *file_bytes);
-        if (!closed.is_ok()) return closed.status();
-        may_be_torn = !*closed;
-      }
+      Result<bool> torn_end = end_may_be_torn(fs, dir, id, *file_bytes, is_newest);
+      if (!torn_end.is_ok()) return torn_end.status();
+      const bool may_be_torn = *torn_end;
       // Every record of the newest segment was appended after every record of the others
       // existed (compactions write their outputs below it), so it must be newer than all.
       const uint64_t older_last_sequence = builder.last_sequence();

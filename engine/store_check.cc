@@ -125,14 +125,9 @@ class Checker {
       }
       segment_bytes = *file_bytes;
     } else {
-      // After a clean close the newest segment's end is as synced: damage there is no torn write.
-      bool may_be_torn = is_newest;
-      if (is_newest) {
-        Result<bool> closed = closed_cleanly_at(fs_, dir_, id, contents->size());
-        if (!closed.is_ok()) return closed.status();
-        may_be_torn = !*closed;
-      }
-      segment_bytes = scan(*contents, id, name, is_newest, may_be_torn, in_segment);
+      Result<bool> may_be_torn = end_may_be_torn(fs_, dir_, id, contents->size(), is_newest);
+      if (!may_be_torn.is_ok()) return may_be_torn.status();
+      segment_bytes = scan(*contents, id, name, is_newest, *may_be_torn, in_segment);
     }
 
     if (has_hint(id)) {

@@ -145,16 +145,12 @@ class Repairer {
       Result<FileBytes> bytes = read_whole_file(fs_, join_path(dir_, plan->name));
       if (!bytes.is_ok()) return bytes.status();
       plan->contents = std::string(bytes->bytes);
-      // After a clean close the newest segment's end is as synced: damage there is no torn
-      // write, and repair drops it as damage, as check reports it.
-      bool may_be_torn = plan->is_newest;
-      if (plan->is_newest) {
-        Result<bool> closed = closed_cleanly_at(fs_, dir_, plan->id, plan->contents.size());
-        if (!closed.is_ok()) return closed.status();
-        may_be_torn = !*closed;
-      }
+      // Damage at a cleanly closed end is dropped as damage, as check reports it.
+      Result<bool> may_be_torn =
+          end_may_be_torn(fs_, dir_, plan->id, plan->contents.size(), plan->is_newest);
+      if (!may_be_torn.is_ok()) return may_be_torn.status();
       const DamageTolerantScan scan = scan_segment_past_damage(
-          plan->contents, plan->name, plan->id, may_be_torn, [&](const ScannedRecord& r) {
+          plan->contents, plan->name, plan->id, *may_be_torn, [&](const ScannedRecord& r) {
             plan->records.push_back(r);
             Newest& newest = newest_[std::string(r.record.key)];
             if (r.record.sequence > newest.sequence) {

@@ -63,4 +63,12 @@ Result<bool> closed_cleanly_at(FileSystem& fs, const std::string& dir, uint64_t 
   return marker && marker->segment_id == segment_id && marker->segment_bytes == segment_bytes;
 }
 
+Result<bool> end_may_be_torn(FileSystem& fs, const std::string& dir, uint64_t segment_id,
+                             uint64_t segment_bytes, bool is_newest) {
+  if (!is_newest) return false;
+  Result<bool> closed = closed_cleanly_at(fs, dir, segment_id, segment_bytes);
+  if (!closed.is_ok()) return closed.status();
+  return !*closed;
+}
+
 }  // namespace logkv

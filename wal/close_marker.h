@@ -58,6 +58,12 @@ Status write_close_marker(FileSystem& fs, const std::string& dir, const CloseMar
 Result<bool> closed_cleanly_at(FileSystem& fs, const std::string& dir, uint64_t segment_id,
                                uint64_t segment_bytes);
 
+// Whether damage at the end of segment `segment_id` may be a write torn by a crash rather than
+// damage: only in the newest segment, and not when a clean close left it `segment_bytes` long
+// (closed_cleanly_at). The one rule open, check and repair share; errors as closed_cleanly_at.
+Result<bool> end_may_be_torn(FileSystem& fs, const std::string& dir, uint64_t segment_id,
+                             uint64_t segment_bytes, bool is_newest);
+
 }  // namespace logkv
 
 #endif  // LOGKV_WAL_CLOSE_MARKER_H_
