@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "compaction/segment_usage.h"
@@ -38,6 +39,15 @@ class CompactionHost {
   // change the key directory and the segment table. Fails without running `fn` when the store
   // is closed.
   virtual Status run_exclusive(const std::function<void()>& fn) = 0;
+
+  // Publishes the store's segment set (wal/manifest.h) as the segment table now holds it: a
+  // compaction's outputs once they are in the table, and, with `retiring`, the inputs it took
+  // out of the table, listed as retired so that a crash before their files are removed leaves
+  // leftovers the next open removes. Clears the ids reserve_segment_ids() marked pending.
+  virtual Status publish_segment_set(std::span<const uint64_t> retiring) = 0;
+
+  // The files of segments `ids` (retired by publish_segment_set) are removed.
+  virtual void segments_removed(std::span<const uint64_t> ids) = 0;
 };
 
 struct CompactionEnvironment {

@@ -232,7 +232,13 @@ Result<uint64_t> retire_inputs(const CompactionEnvironment& env, std::span<const
   }));
   removed.clear();  // closes the files outside the writer lock
   env.usage->remove(retired);
+  // Out of the manifest before their files go: a crash in between leaves retired leftovers,
+  // which the next open removes, never listed segments gone missing.
+  if (!retired.empty()) {
+    LOGKV_RETURN_IF_ERROR(env.host->publish_segment_set(retired));
+  }
   Status status;
+  std::vector<uint64_t> gone;
   for (uint64_t id : retired) {
     // The hint first, and the segment only once its hint is gone: a hint without its segment is
     // what a removed segment looks like to open (engine/recovery.cc, check_orphan_hints), so no
@@ -244,10 +250,12 @@ Result<uint64_t> retire_inputs(const CompactionEnvironment& env, std::span<const
     }
     const Status data = env.fs->remove(join_path(env.dir, segment_file_name(id)));
     if (status.is_ok() && !data.is_ok()) status = data;
+    if (data.is_ok()) gone.push_back(id);
   }
   if (!retired.empty()) {
     const Status synced = env.fs->sync_dir(env.dir);
     if (status.is_ok()) status = synced;
+    if (synced.is_ok()) env.host->segments_removed(gone);
   }
   if (!status.is_ok()) return status.with_context("cannot delete compacted segments");
   if (retired.size() != inputs.size()) {
@@ -297,6 +305,10 @@ Result<MergeOutcome> merge_segments(const CompactionEnvironment& env,
     remove_outputs(env, *first_id, output_count);
     return status;
   }
+  // The outputs join the store's segment set. Should this fail, they stay pending in the
+  // manifest on disk (the next open removes them; the inputs are all still there) and, holding
+  // nothing the index points to, are dropped by a later compaction.
+  if (!outputs.empty()) LOGKV_RETURN_IF_ERROR(env.host->publish_segment_set({}));
   for (const WrittenOutput& output : outputs) {
     outcome.segment_bytes_written += output.segment_bytes;
     outcome.hint_bytes_written += output.hint_bytes;

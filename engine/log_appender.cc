@@ -9,8 +9,14 @@
 namespace logkv {
 
 LogAppender::LogAppender(FileSystem& fs, std::string dir, SegmentTable& segments,
-                         SegmentUsageTable& usage, const Options& options)
-    : fs_(fs), dir_(std::move(dir)), segments_(segments), usage_(usage), options_(options) {}
+                         SegmentUsageTable& usage, ManifestPublisher& manifest,
+                         const Options& options)
+    : fs_(fs),
+      dir_(std::move(dir)),
+      segments_(segments),
+      usage_(usage),
+      manifest_(manifest),
+      options_(options) {}
 
 Status LogAppender::open(uint64_t newest_id, uint64_t valid_bytes, uint64_t next_segment_id) {
   next_segment_id_ = next_segment_id;
@@ -63,7 +69,10 @@ Status LogAppender::start_segment(uint64_t id) {
   usage_.add_active(id);
   writer_ = std::move(writer);
   active_segment_ = raw;
-  return Status::ok();
+  // Before any record is in it: a segment above the manifest's newest then holds none, which is
+  // how open tells a roll the crash cut short from a segment that does not belong (wal/
+  // segment_set.h, rule 2). It also records the sealed segment's final length.
+  return manifest_.publish(id);
 }
 
 Status LogAppender::roll() {

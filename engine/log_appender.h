@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "compaction/segment_usage.h"
+#include "engine/manifest_publisher.h"
 #include "engine/write_context.h"
 #include "fs/file_system.h"
 #include "index/index_entry.h"
@@ -36,9 +37,10 @@ namespace logkv {
 
 class LogAppender {
  public:
-  // Segments it creates are added to `segments` and, as active, to `usage`.
+  // Segments it creates are added to `segments` and, as active, to `usage`, and published in
+  // the manifest before any record is appended to them.
   LogAppender(FileSystem& fs, std::string dir, SegmentTable& segments, SegmentUsageTable& usage,
-              const Options& options);
+              ManifestPublisher& manifest, const Options& options);
   LogAppender(const LogAppender&) = delete;
   LogAppender& operator=(const LogAppender&) = delete;
 
@@ -81,7 +83,8 @@ class LogAppender {
   bool has_unsynced_bytes() const { return writer_->synced_bytes() < writer_->size(); }
 
  private:
-  // Creates segment `id` durably (header synced, folder synced) and makes it active.
+  // Creates segment `id` durably (header synced, folder synced), makes it active and publishes
+  // the manifest that names it the newest.
   Status start_segment(uint64_t id);
   // Seals the active segment and starts the next; no health check, no stopping.
   Status roll();
@@ -92,6 +95,7 @@ class LogAppender {
   const std::string dir_;
   SegmentTable& segments_;
   SegmentUsageTable& usage_;
+  ManifestPublisher& manifest_;
   const Options options_;
   std::unique_ptr<SegmentWriter> writer_;
   Segment* active_segment_ = nullptr;

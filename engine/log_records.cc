@@ -6,15 +6,17 @@
 #include "wal/file_names.h"
 #include "wal/record.h"
 #include "wal/segment_scanner.h"
-#include "wal/store_folder.h"
+#include "wal/segment_set.h"
 
 namespace logkv {
 
 Result<LogWalk> read_log_records(const std::string& store_dir,
                                  const std::function<Status(const LogRecord&)>& visit) {
   std::shared_ptr<FileSystem> fs = posix_file_system();
-  Result<StoreFolderListing> listing = list_store_folder(*fs, store_dir);
-  if (!listing.is_ok()) return listing.status();
+  // The store's segments only: not a compaction's leftovers nor files the manifest does not list.
+  Result<SegmentSet> set = reconcile_segment_set(*fs, store_dir);
+  if (!set.is_ok()) return set.status();
+  const StoreFolderListing* listing = &set->listing;
   LogWalk walk;
   std::unique_ptr<char[]> scratch;
   uint64_t scratch_bytes = 0;

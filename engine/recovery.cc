@@ -257,11 +257,39 @@ Status check_orphan_hints(FileSystem& fs, const std::string& dir, const StoreFol
   return Status::ok();
 }
 
-Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
-                                      const StoreFolderListing& listing, KeyDirectory& keys,
-                                      RecoveryMode mode) {
+// The problems of the segment set: a writer's recovery fails on the first; a read-only one
+// records each as damage whose keys are unknown (an orphan hint file may still name some).
+Status note_segment_set_problems(const std::string& dir, const SegmentSet& set, RecoveryMode mode,
+                                 RecoveredLog& log) {
+  for (const SegmentSetProblem& problem : set.problems) {
+    if (mode == RecoveryMode::kWriter) {
+      std::string more;
+      if (set.problems.size() > 1) {
+        more = " (and " + std::to_string(set.problems.size() - 1) +
+               " more problem(s) of the "
+               "store's segment set)";
+      }
+      return Status::corruption("'" + join_path(dir, problem.file) + "' " + problem.what + more +
+                                std::string(kDamageAdvice));
+    }
+    DamagedRange range;
+    range.start = range.damage_offset = problem.kind == SegmentSetProblem::Kind::kLengthDiffers
+                                            ? std::min(problem.listed_bytes, problem.present_bytes)
+                                            : 0;
+    range.end = std::max(problem.listed_bytes, problem.present_bytes);
+    const std::string path = join_path(dir, problem.file);
+    range.what = "'" + path + "' " + problem.what;
+    log.damage.push_back({path, std::move(range)});
+  }
+  return Status::ok();
+}
+
+Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, const SegmentSet& set,
+                                      KeyDirectory& keys, RecoveryMode mode) {
   const bool read_only = mode == RecoveryMode::kReadOnly;
   RecoveredLog log;
+  LOGKV_RETURN_IF_ERROR(note_segment_set_problems(dir, set, mode, log));
+  const StoreFolderListing& listing = set.listing;
   NewestRecordWins builder(keys);
   const std::vector<uint64_t>& segment_ids = listing.segment_ids;
   Result<DirectorySizer> sizer = make_sizer(fs, dir, listing, keys);
@@ -409,21 +437,26 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir,
 
 }  // namespace
 
-Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const StoreFolderListing& listing, KeyDirectory& keys,
-                                 RecoveryMode mode) {
-  Result<RecoveredLog> log = recover_segments(fs, dir, listing, keys, mode);
+Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir, const SegmentSet& set,
+                                 KeyDirectory& keys, RecoveryMode mode) {
+  Result<RecoveredLog> log = recover_segments(fs, dir, set, keys, mode);
   keys.finish_recovery();
   return log;
 }
 
-Status remove_unpublished_files(FileSystem& fs, const std::string& dir,
-                                const StoreFolderListing& listing, uint64_t newest_segment_id) {
+Status remove_unpublished_files(FileSystem& fs, const std::string& dir, const SegmentSet& set,
+                                uint64_t newest_segment_id) {
+  const StoreFolderListing& listing = set.listing;
   std::vector<std::string> doomed = listing.temp_names;
   for (uint64_t id : listing.hint_ids) {
     const bool has_segment =
         std::binary_search(listing.segment_ids.begin(), listing.segment_ids.end(), id);
     if (!has_segment || id == newest_segment_id) doomed.push_back(hint_file_name(id));
+  }
+  // Each hint before its segment, as compaction removes them (compaction/merger.cc).
+  for (uint64_t id : set.leftovers) {
+    doomed.push_back(hint_file_name(id));
+    doomed.push_back(segment_file_name(id));
   }
   if (doomed.empty()) return Status::ok();
   for (const std::string& name : doomed) {

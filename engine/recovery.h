@@ -12,7 +12,7 @@
 #include "logkv/status.h"
 #include "wal/damage_scan.h"
 #include "wal/segment_table.h"
-#include "wal/store_folder.h"
+#include "wal/segment_set.h"
 
 namespace logkv {
 
@@ -73,15 +73,20 @@ enum class RecoveryMode : uint8_t {
 // `keys` must be empty and not yet shared with any other thread: it is filled through its
 // lock-free recovery path (KeyDirectory::put_for_recovery). On failure `keys` holds an
 // arbitrary part of the log and must be discarded.
-Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
-                                 const StoreFolderListing& listing, KeyDirectory& keys,
-                                 RecoveryMode mode = RecoveryMode::kWriter);
+//
+// The segments read are those of `set` (wal/segment_set.h). A problem with the set (a segment
+// the manifest lists that is missing or has another length, a segment it does not list, a
+// damaged manifest) fails a writer's recovery with kCorruption; a read-only one records it in
+// RecoveredLog::damage and reads what there is.
+Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir, const SegmentSet& set,
+                                 KeyDirectory& keys, RecoveryMode mode = RecoveryMode::kWriter);
 
 // After a successful recovery: removes what a crash left that is not part of the store, durably
-// (temporary files of a compaction, hint files whose segment is gone) and the hint file of the
-// segment the log continues in (`newest_segment_id`), which appending would make stale.
-Status remove_unpublished_files(FileSystem& fs, const std::string& dir,
-                                const StoreFolderListing& listing, uint64_t newest_segment_id);
+// (temporary files of a compaction, hint files whose segment is gone, the leftover segments of
+// `set` with their hint files) and the hint file of the segment the log continues in
+// (`newest_segment_id`), which appending would make stale.
+Status remove_unpublished_files(FileSystem& fs, const std::string& dir, const SegmentSet& set,
+                                uint64_t newest_segment_id);
 
 }  // namespace logkv
 

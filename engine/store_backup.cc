@@ -12,8 +12,9 @@
 #include "logkv/backup.h"
 #include "wal/file_names.h"
 #include "wal/hint_io.h"
+#include "wal/manifest.h"
 #include "wal/segment_scanner.h"
-#include "wal/store_folder.h"
+#include "wal/segment_set.h"
 
 namespace logkv {
 namespace {
@@ -33,11 +34,30 @@ struct SourceSegment {
   std::optional<FileBytes> hint;  // an intact hint file, for a sealed segment
 };
 
-// Opens every segment of one listing; kNotFound when a compaction removed one meanwhile.
-Result<std::vector<SourceSegment>> open_backup_point(FileSystem& fs, const std::string& dir) {
-  Result<StoreFolderListing> listing = list_store_folder(fs, dir);
-  if (!listing.is_ok()) return listing.status();
+// The files of one moment of the store, opened.
+struct BackupPoint {
   std::vector<SourceSegment> segments;
+  // What the copy's MANIFEST holds: the source's as it was when the segments were listed (so
+  // that the copy shows any problem of the source's segment set, rather than hide it), or
+  // nullopt when the source has none.
+  std::optional<std::string> manifest;
+};
+
+// Opens every segment of the store's segment set (wal/segment_set.h: leftovers of a compaction
+// and foreign segments are not the store's and are not copied); kNotFound when a compaction
+// removed one meanwhile.
+Result<BackupPoint> open_backup_point(FileSystem& fs, const std::string& dir) {
+  Result<SegmentSet> set = reconcile_segment_set(fs, dir);
+  if (!set.is_ok()) return set.status();
+  BackupPoint point;
+  if (set->manifest) {
+    point.manifest = encode_manifest(*set->manifest);
+  } else if (Result<FileBytes> damaged = read_whole_file(fs, join_path(dir, kManifestFileName));
+             damaged.is_ok()) {
+    point.manifest = std::string(damaged->bytes);  // damaged: a writer cannot open the store
+  }
+  const StoreFolderListing* listing = &set->listing;
+  std::vector<SourceSegment>& segments = point.segments;
   for (size_t i = 0; i < listing->segment_ids.size(); ++i) {
     SourceSegment segment;
     segment.id = listing->segment_ids[i];
@@ -51,7 +71,7 @@ Result<std::vector<SourceSegment>> open_backup_point(FileSystem& fs, const std::
     segment.bytes = *bytes;
     segments.push_back(std::move(segment));
   }
-  return segments;
+  return point;
 }
 
 // The newest segment is taken up to its last complete record: the writer may be appending.
@@ -115,12 +135,13 @@ Result<BackupReport> build_backup(FileSystem& fs, const std::string& dir, const 
                                   const BackupOptions& options) {
   // A compaction may remove a listed segment before it is opened: list again.
   constexpr int kAttempts = 5;
-  Result<std::vector<SourceSegment>> point = Status::not_found("no attempt made");
+  Result<BackupPoint> opened = Status::not_found("no attempt made");
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    point = open_backup_point(fs, dir);
-    if (point.is_ok() || point.status().code() != StatusCode::kNotFound) break;
+    opened = open_backup_point(fs, dir);
+    if (opened.is_ok() || opened.status().code() != StatusCode::kNotFound) break;
   }
-  if (!point.is_ok()) return point.status();
+  if (!opened.is_ok()) return opened.status();
+  std::vector<SourceSegment>* point = &opened->segments;
   BackupReport report;
   uint64_t total = 0;
   for (SourceSegment& segment : *point) {
@@ -160,6 +181,10 @@ Result<BackupReport> build_backup(FileSystem& fs, const std::string& dir, const 
           write_synced_file(fs, join_path(tmp, hint_file_name(segment.id)), segment.hint->bytes));
       ++report.hint_files;
     }
+  }
+  if (opened->manifest) {
+    LOGKV_RETURN_IF_ERROR(
+        write_synced_file(fs, join_path(tmp, kManifestFileName), *opened->manifest));
   }
   LOGKV_RETURN_IF_ERROR(fs.sync_dir(tmp));
   if (report.last_sequence == 0) {

@@ -19,7 +19,7 @@
 #include "wal/hint_io.h"
 #include "wal/record_format.h"
 #include "wal/segment_header.h"
-#include "wal/store_folder.h"
+#include "wal/segment_set.h"
 
 namespace logkv {
 namespace {
@@ -67,9 +67,13 @@ class Checker {
 
   // kNotFound when a listed file vanished (a writer's compaction): the caller starts again.
   Result<CheckReport> run() {
-    Result<StoreFolderListing> listing = list_store_folder(fs_, dir_);
-    if (!listing.is_ok()) return listing.status();
-    listing_ = std::move(listing).value();
+    Result<SegmentSet> set = reconcile_segment_set(fs_, dir_);
+    if (!set.is_ok()) return set.status();
+    for (const SegmentSetProblem& found : set->problems) {
+      const bool cut = found.kind == SegmentSetProblem::Kind::kLengthDiffers;
+      problem(found.file, cut ? std::min(found.listed_bytes, found.present_bytes) : 0, found.what);
+    }
+    listing_ = std::move(set->listing);
     uint64_t total = 0;
     for (uint64_t id : listing_.segment_ids) {
       Result<uint64_t> bytes = fs_.file_size(join_path(dir_, segment_file_name(id)));

@@ -10,7 +10,7 @@
 #include "wal/close_marker.h"
 #include "wal/damage_advice.h"
 #include "wal/file_names.h"
-#include "wal/store_folder.h"
+#include "wal/segment_set.h"
 
 namespace logkv {
 
@@ -73,10 +73,11 @@ Status StoreImpl::open_read_only() {
   constexpr int kAttempts = 5;
   Result<RecoveredLog> log = Status::not_found("no attempt made");
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    Result<StoreFolderListing> listing = list_store_folder(*fs_, dir_);
-    if (!listing.is_ok()) return listing.status();
+    Result<SegmentSet> set = reconcile_segment_set(*fs_, dir_);
+    if (!set.is_ok() && set.status().code() == StatusCode::kNotFound) continue;
+    if (!set.is_ok()) return set.status();
     keys_.clear_for_recovery();
-    log = recover_log(*fs_, dir_, *listing, keys_, RecoveryMode::kReadOnly);
+    log = recover_log(*fs_, dir_, *set, keys_, RecoveryMode::kReadOnly);
     if (log.is_ok() || log.status().code() != StatusCode::kNotFound) break;
   }
   if (!log.is_ok()) return log.status();
@@ -124,11 +125,12 @@ Status StoreImpl::open() {
   environment.hint_segment_bytes_min = options_.hint_segment_bytes_min;
   compactor_ = std::make_unique<Compactor>(std::move(environment), options_);
 
-  Result<StoreFolderListing> listing = list_store_folder(*fs_, dir_);
-  if (!listing.is_ok()) return listing.status();
-  Result<RecoveredLog> log = recover_log(*fs_, dir_, *listing, keys_);
+  Result<SegmentSet> set = reconcile_segment_set(*fs_, dir_);
+  if (!set.is_ok()) return set.status();
+  Result<RecoveredLog> log = recover_log(*fs_, dir_, *set, keys_);
   if (!log.is_ok()) return log.status();
-  LOGKV_RETURN_IF_ERROR(remove_unpublished_files(*fs_, dir_, *listing, log->newest_segment_id));
+  LOGKV_RETURN_IF_ERROR(remove_unpublished_files(*fs_, dir_, *set, log->newest_segment_id));
+  manifest_.set_published(std::move(set->manifest));
 
   next_sequence_ = log->last_sequence + 1;
   recent_deletes_.reset(log->last_sequence);
@@ -143,9 +145,12 @@ Status StoreImpl::open() {
     LOGKV_RETURN_IF_ERROR(segments_.add(std::move(log->segments[i])));
   }
 
-  log_ = std::make_unique<LogAppender>(*fs_, dir_, segments_, usage_, options_);
+  log_ = std::make_unique<LogAppender>(*fs_, dir_, segments_, usage_, manifest_, options_);
   LOGKV_RETURN_IF_ERROR(
       log_->open(log->newest_segment_id, log->newest_segment_bytes, log->highest_segment_id + 1));
+  // The set as recovered: a store without a manifest gets one, and a roll or compaction a crash
+  // cut short is recorded as finished or undone.
+  LOGKV_RETURN_IF_ERROR(manifest_.publish_if_changed(log_->active_id()));
   // Room for the deletes and compaction that recover a full disk (docs/DESIGN.md, "A full disk").
   fs_->restore_reserve();
   if (options_.sync_mode == SyncMode::kInterval) {
@@ -244,6 +249,8 @@ Result<uint64_t> StoreImpl::reserve_segment_ids(uint64_t count) {
   }
   Result<uint64_t> first_id = log_->reserve_ids(count);
   if (!first_id.is_ok()) return first_id.status();
+  // Published by the seal below, before any output exists.
+  manifest_.reserve_pending(*first_id, count);
   // Sealing (which syncs) puts the outputs' ids below the segment the log continues in.
   const uint64_t sealed_id = log_->active_id();
   const bool sealed_empty = !log_->active_holds_records();
@@ -253,11 +260,20 @@ Result<uint64_t> StoreImpl::reserve_segment_ids(uint64_t count) {
 }
 
 void StoreImpl::drop_empty_segment(uint64_t id) {
-  // Nothing points into it; if the removal fails it stays, an empty immutable segment.
+  // Nothing points into it. Retired in the manifest before its file goes, so that a crash in
+  // between leaves a leftover the next open removes, not a listed segment gone missing. If
+  // either step fails it stays: an empty immutable segment, or a retired file open removes.
   const Segment* segment = segments_.find(id);
-  if (segment == nullptr || !fs_->remove(segment->path).is_ok()) return;
-  (void)segments_.remove(id);
+  if (segment == nullptr) return;
   const uint64_t ids[] = {id};
+  manifest_.retire(ids);
+  if (!manifest_.publish(log_->active_id()).is_ok()) {
+    manifest_.unretire(ids);
+    return;
+  }
+  if (!fs_->remove(segment->path).is_ok()) return;
+  manifest_.forget_retired(ids);
+  (void)segments_.remove(id);
   usage_.remove(ids);
 }
 
@@ -266,6 +282,21 @@ Status StoreImpl::run_exclusive(const std::function<void()>& fn) {
   LOGKV_RETURN_IF_ERROR(check_open());
   fn();
   return Status::ok();
+}
+
+Status StoreImpl::publish_segment_set(std::span<const uint64_t> retiring) {
+  std::lock_guard writer(writer_mutex_);
+  LOGKV_RETURN_IF_ERROR(check_open());
+  LOGKV_RETURN_IF_ERROR(log_->health());
+  manifest_.clear_pending();
+  manifest_.retire(retiring);
+  return manifest_.publish(log_->active_id())
+      .with_context("cannot publish the store's segment set (MANIFEST)");
+}
+
+void StoreImpl::segments_removed(std::span<const uint64_t> ids) {
+  std::lock_guard writer(writer_mutex_);
+  manifest_.forget_retired(ids);
 }
 
 Status StoreImpl::close() {

@@ -29,6 +29,7 @@
 #include "compaction/segment_usage.h"
 #include "engine/interval_syncer.h"
 #include "engine/log_appender.h"
+#include "engine/manifest_publisher.h"
 #include "engine/recent_deletes.h"
 #include "engine/write_context.h"
 #include "engine/write_queue.h"
@@ -116,6 +117,8 @@ class StoreImpl final : public Store, private CompactionHost {
   Status seal_active_segment() override;
   Result<uint64_t> reserve_segment_ids(uint64_t count) override;
   Status run_exclusive(const std::function<void()>& fn) override;
+  Status publish_segment_set(std::span<const uint64_t> retiring) override;
+  void segments_removed(std::span<const uint64_t> ids) override;
   // Deletes the just-sealed segment `id`, which holds no record. Requires writer_mutex_.
   void drop_empty_segment(uint64_t id);
 
@@ -127,6 +130,7 @@ class StoreImpl final : public Store, private CompactionHost {
 
   KeyDirectory keys_;
   SegmentTable segments_;
+  ManifestPublisher manifest_{*fs_, dir_, segments_};  // guarded by writer_mutex_
 
   WriteQueue write_queue_;
   // Held by a group's leader while it commits, and by close(); guards what follows.

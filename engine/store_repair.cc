@@ -18,10 +18,11 @@
 #include "wal/file_publishing.h"
 #include "wal/hint_file.h"
 #include "wal/hint_io.h"
+#include "wal/manifest.h"
 #include "wal/record.h"
 #include "wal/record_format.h"
 #include "wal/segment_header.h"
-#include "wal/store_folder.h"
+#include "wal/segment_set.h"
 
 namespace logkv {
 namespace {
@@ -126,9 +127,12 @@ class Repairer {
 
   // Reads and scans every segment, deciding what each needs.
   Status read() {
-    Result<StoreFolderListing> listing = list_store_folder(fs_, dir_);
-    if (!listing.is_ok()) return listing.status();
-    listing_ = std::move(listing).value();
+    Result<SegmentSet> set = reconcile_segment_set(fs_, dir_);
+    if (!set.is_ok()) return set.status();
+    listing_ = std::move(set->listing);
+    set_problems_ = std::move(set->problems);
+    leftovers_ = std::move(set->leftovers);
+    had_manifest_ = set->manifest.has_value();
     uint64_t total_bytes = 0;
     for (uint64_t id : listing_.segment_ids) {
       Result<uint64_t> size = fs_.file_size(join_path(dir_, segment_file_name(id)));
@@ -219,6 +223,7 @@ class Repairer {
       report.actions.push_back(hint_file_name(id) + ": move aside (its segment " +
                                segment_file_name(id) + " is missing)");
     }
+    plan_segment_set(report);
   }
 
   Status act(RepairReport& report) {
@@ -276,6 +281,24 @@ class Repairer {
       LOGKV_RETURN_IF_ERROR(
           fs_.rename(join_path(dir_, hint_file_name(id)), join_path(keep_dir, hint_file_name(id))));
     }
+    // Segments that are not the store's, each hint first (a hint without its segment reads as a
+    // removed segment).
+    for (uint64_t id : set_aside_) {
+      for (const std::string& name : {hint_file_name(id), segment_file_name(id)}) {
+        const Status moved = fs_.rename(join_path(dir_, name), join_path(keep_dir, name));
+        if (!moved.is_ok() && moved.code() != StatusCode::kNotFound) return moved;
+      }
+    }
+    if (write_manifest_) {
+      // The old one first, so that lost+found shows what it said.
+      if (Result<FileBytes> old = read_whole_file(fs_, join_path(dir_, kManifestFileName));
+          old.is_ok()) {
+        LOGKV_RETURN_IF_ERROR(
+            write_synced_file(fs_, join_path(keep_dir, kManifestFileName), old->bytes));
+      }
+      LOGKV_RETURN_IF_ERROR(fs_.sync_dir(keep_dir));
+      LOGKV_RETURN_IF_ERROR(write_manifest(fs_, dir_, manifest_after()));
+    }
     LOGKV_RETURN_IF_ERROR(fs_.sync_dir(keep_dir));
     return fs_.sync_dir(dir_);
   }
@@ -308,6 +331,68 @@ class Repairer {
     }
   }
 
+  // What the manifest says that the folder does not bear out (wal/segment_set.h): segments it
+  // lists that are missing or cut are losses to report, segments it does not list go aside with
+  // the compaction leftovers it names, and a new manifest lists what repair leaves. A new one is
+  // also written when repair changes any segment's length, and for a store without one.
+  void plan_segment_set(RepairReport& report) {
+    for (const SegmentSetProblem& problem : set_problems_) {
+      switch (problem.kind) {
+        case SegmentSetProblem::Kind::kMissing:
+          report.actions.push_back(problem.file + ": " + problem.what +
+                                   " (keys unknown, unless its hint file names them above)");
+          report.dropped.push_back({problem.file, 0, problem.listed_bytes, false});
+          break;
+        case SegmentSetProblem::Kind::kLengthDiffers:
+          if (problem.present_bytes < problem.listed_bytes) {
+            report.actions.push_back(problem.file + ": " + problem.what +
+                                     "; the records past its end are gone");
+            report.dropped.push_back(
+                {problem.file, problem.present_bytes, problem.listed_bytes, false});
+          } else {
+            report.actions.push_back(problem.file + ": " + problem.what +
+                                     "; its records are read as they are now");
+          }
+          break;
+        case SegmentSetProblem::Kind::kNotInStore:
+          set_aside_.push_back(problem.segment_id);
+          report.actions.push_back(problem.file +
+                                   ": move aside (not part of the store: MANIFEST does not list "
+                                   "it)");
+          break;
+        case SegmentSetProblem::Kind::kManifestDamaged:
+          report.actions.push_back(std::string(kManifestFileName) + ": " + problem.what);
+          break;
+      }
+    }
+    for (uint64_t id : leftovers_) {
+      set_aside_.push_back(id);
+      report.actions.push_back(segment_file_name(id) +
+                               ": move aside (left by a compaction a crash interrupted; it holds "
+                               "only copies)");
+    }
+    bool lengths_change = false;
+    for (const auto& plan : plans_) lengths_change |= plan->rewrite || plan->truncate;
+    write_manifest_ = !set_problems_.empty() || !set_aside_.empty() || lengths_change ||
+                      (!had_manifest_ && !report.actions.empty());
+    if (write_manifest_) {
+      report.actions.push_back(std::string(kManifestFileName) +
+                               ": write anew, listing the segments repair leaves");
+    }
+  }
+
+  // The manifest of the store as act() leaves it.
+  Manifest manifest_after() const {
+    std::vector<std::pair<uint64_t, uint64_t>> lengths;
+    for (const auto& plan : plans_) {
+      const uint64_t bytes = plan->rewrite    ? plan->new_contents.size()
+                             : plan->truncate ? plan->valid_end
+                                              : plan->length;
+      lengths.emplace_back(plan->id, bytes);
+    }
+    return manifest_of(lengths);
+  }
+
   // Sets the segment's actions and whether its hint file matches what repair leaves, then lets go
   // of its bytes unless acting on it needs them.
   void decide(SegmentPlan& plan) {
@@ -337,6 +422,11 @@ class Repairer {
   std::unordered_map<std::string, Newest> newest_;
   std::vector<uint64_t> orphan_hints_;
   bool move_close_marker_ = false;
+  std::vector<SegmentSetProblem> set_problems_;
+  std::vector<uint64_t> leftovers_;
+  std::vector<uint64_t> set_aside_;  // foreign segments and leftovers, moved to lost+found
+  bool had_manifest_ = false;
+  bool write_manifest_ = false;
 };
 
 }  // namespace

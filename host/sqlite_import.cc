@@ -41,7 +41,7 @@ std::string describe_violation(const LimitViolation& violation) {
 }
 
 // Removes every file a store writes (segments, hints, temporary files, the lock file, the space
-// reserve, the close marker) from `dir`, which must hold nothing else: a foreign file is
+// reserve, the close marker, the manifest) from `dir`, which must hold nothing else: a foreign file is
 // kCorruption naming it, and nothing is removed, so that a wrong path never costs a user's files.
 // Does not sync the folder.
 Status remove_store_files(FileSystem& fs, const std::string& dir) {
@@ -55,6 +55,8 @@ Status remove_store_files(FileSystem& fs, const std::string& dir) {
   names.emplace_back(temp_file_name(kReserveFileName));
   names.emplace_back(kCloseMarkerFileName);
   names.emplace_back(temp_file_name(kCloseMarkerFileName));
+  names.emplace_back(kManifestFileName);
+  names.emplace_back(temp_file_name(kManifestFileName));
   for (const std::string& name : names) {
     const Status removed = fs.remove(join_path(dir, name));
     if (!removed.is_ok() && removed.code() != StatusCode::kNotFound) return removed;

@@ -10,6 +10,8 @@
 //   LOCK                 the writer's lock file
 //   CLOSED               where the last clean close left the log (wal/close_marker.h);
 //                        "CLOSED.tmp" while it is written
+//   MANIFEST             which segments make up the store and how long each sealed one is
+//                        (wal/manifest.h); "MANIFEST.tmp" while it is written
 //   RESERVE              zeros kept so that a full disk can still be recovered by deletes and
 //                        compaction (fs/space_reserve.h); "RESERVE.tmp" while it is made
 //
@@ -30,6 +32,7 @@ inline constexpr std::string_view kTempFileSuffix = ".tmp";
 inline constexpr char kLockFileName[] = "LOCK";
 inline constexpr char kReserveFileName[] = "RESERVE";
 inline constexpr char kCloseMarkerFileName[] = "CLOSED";
+inline constexpr char kManifestFileName[] = "MANIFEST";
 // The folder `logkv repair` keeps the original of every file it changes in, one subfolder per
 // run (docs/TOOL.md, "repair"). Opens pass it by.
 inline constexpr char kLostAndFoundName[] = "lost+found";

@@ -37,6 +37,16 @@ size_t SegmentTable::count() const {
   return owned_.size();
 }
 
+std::vector<std::pair<uint64_t, uint64_t>> SegmentTable::lengths() const {
+  std::lock_guard lock(owned_mutex_);
+  std::vector<std::pair<uint64_t, uint64_t>> lengths;
+  lengths.reserve(owned_.size());
+  for (const auto& [id, segment] : owned_) {
+    lengths.emplace_back(id, segment->bytes.load(std::memory_order_relaxed));
+  }
+  return lengths;
+}
+
 uint64_t SegmentTable::total_bytes() const {
   std::lock_guard lock(owned_mutex_);
   uint64_t bytes = 0;

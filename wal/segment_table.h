@@ -17,6 +17,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fs/file_system.h"
 #include "logkv/status.h"
@@ -48,6 +50,8 @@ class SegmentTable {
   std::unique_ptr<Segment> remove(uint64_t id);
 
   size_t count() const;
+  // Every segment's id and length, ascending ids.
+  std::vector<std::pair<uint64_t, uint64_t>> lengths() const;
   uint64_t total_bytes() const;
 
  private:

@@ -27,7 +27,8 @@ class CompactionGate {
  public:
   void install(FaultFileSystem& faults) {
     faults.set_hook([this](OperationKind kind, const std::string& path) {
-      const bool output = kind == OperationKind::kOpenWritable && path.ends_with(".tmp");
+      // A compaction's output segment, not the manifest every roll publishes (MANIFEST.tmp).
+      const bool output = kind == OperationKind::kOpenWritable && path.ends_with(".log.tmp");
       if (!output && kind != OperationKind::kRemove) return;
       std::unique_lock lock(mutex_);
       held_ = true;

@@ -175,13 +175,27 @@ class CorruptionSweepTest : public ::testing::Test {
     return {};
   }
 
-  // Any file but a segment (a hint file, which compaction writes) only speeds up open: a damaged
-  // one is ignored, and the store opens with all its data.
+  // A hint file (which compaction writes) only speeds up open: a damaged one is ignored, and the
+  // store opens with all its data. A damaged manifest leaves the set of segments unknown: a
+  // writer's open refuses the store naming it, changing nothing, and a read-only open serves
+  // every key.
   std::string flip_other_file(const std::string& name, uint64_t position, uint8_t mask) {
     StoreImage damaged = image_;
     damaged[name][position] ^= static_cast<char>(mask);
-    Result<std::unique_ptr<Store>> opened = open_store(load_image(damaged), kDir, sweep_options());
+    auto mem = load_image(damaged);
+    Result<std::unique_ptr<Store>> opened = open_store(mem, kDir, sweep_options());
     const std::string where = name + " byte " + std::to_string(position);
+    if (name == kManifestFileName) {
+      if (opened.is_ok()) return where + ": a damaged manifest was not reported";
+      if (opened.status().code() != StatusCode::kCorruption ||
+          opened.status().message().find(kManifestFileName) == std::string::npos) {
+        return where + ": the error does not name the manifest: " + opened.status().to_string();
+      }
+      if (save_image(*mem) != damaged) return where + ": a failed open changed the files";
+      Options read_only = sweep_options();
+      read_only.read_only = true;
+      opened = open_store(mem, kDir, read_only);
+    }
     if (!opened.is_ok()) return where + ": open failed: " + opened.status().to_string();
     const Result<Model> recovered = read_all(**opened);
     if (!recovered.is_ok() || *recovered != model_) return where + ": the data changed";

@@ -1,0 +1,151 @@
+#include "wal/segment_set.h"
+
+#include <algorithm>
+
+#include "wal/file_names.h"
+
+namespace logkv {
+namespace {
+
+bool contains(const std::vector<uint64_t>& sorted, uint64_t id) {
+  return std::binary_search(sorted.begin(), sorted.end(), id);
+}
+
+// A read manifest: the manifest, none, or damaged (the error).
+struct ManifestRead {
+  std::optional<Manifest> manifest;
+  Status damage;
+  bool operator==(const ManifestRead& other) const {
+    return manifest == other.manifest && damage.message() == other.damage.message();
+  }
+};
+
+Result<ManifestRead> read_for_reconcile(FileSystem& fs, const std::string& dir) {
+  ManifestRead read;
+  Result<std::optional<Manifest>> manifest = read_manifest(fs, dir);
+  if (manifest.is_ok()) {
+    read.manifest = std::move(manifest).value();
+  } else if (manifest.status().code() == StatusCode::kCorruption) {
+    read.damage = manifest.status();
+  } else {
+    return manifest.status();
+  }
+  return read;
+}
+
+}  // namespace
+
+Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir) {
+  // A publish between the two reads: read again. Publishes are rare (a roll, a compaction), so
+  // a few attempts suffice; the last one's view is used whatever happens.
+  constexpr int kAttempts = 5;
+  Result<ManifestRead> before = read_for_reconcile(fs, dir);
+  if (!before.is_ok()) return before.status();
+  StoreFolderListing listing;
+  for (int attempt = 0;; ++attempt) {
+    Result<StoreFolderListing> listed = list_store_folder(fs, dir);
+    if (!listed.is_ok()) return listed.status();
+    listing = std::move(listed).value();
+    Result<ManifestRead> after = read_for_reconcile(fs, dir);
+    if (!after.is_ok()) return after.status();
+    const bool settled = *after == *before;
+    before = std::move(after);
+    if (settled || attempt + 1 == kAttempts) break;
+  }
+  SegmentSet set;
+  set.manifest = std::move(before->manifest);
+  if (!before->damage.is_ok()) {
+    std::string what = before->damage.message();
+    const std::string named = "'" + join_path(dir, kManifestFileName) + "' ";
+    if (what.starts_with(named)) what.erase(0, named.size());
+    set.problems.push_back(
+        {SegmentSetProblem::Kind::kManifestDamaged, 0, 0, 0, kManifestFileName, std::move(what)});
+  }
+  if (!set.manifest) {
+    set.listing = std::move(listing);
+    return set;
+  }
+  const Manifest& manifest = *set.manifest;
+  const std::vector<uint64_t>& present = listing.segment_ids;
+  const auto segment_path = [&](uint64_t id) { return join_path(dir, segment_file_name(id)); };
+
+  std::vector<uint64_t> kept;
+  for (const SealedSegment& sealed : manifest.sealed) {
+    if (!contains(present, sealed.id)) {
+      set.problems.push_back({SegmentSetProblem::Kind::kMissing, sealed.id, sealed.bytes, 0,
+                              segment_file_name(sealed.id),
+                              "is missing: MANIFEST lists it as a sealed segment of " +
+                                  std::to_string(sealed.bytes) +
+                                  " bytes, so its records are lost"});
+      continue;
+    }
+    Result<uint64_t> bytes = fs.file_size(segment_path(sealed.id));
+    if (!bytes.is_ok()) return bytes.status();
+    if (*bytes != sealed.bytes) {
+      set.problems.push_back({SegmentSetProblem::Kind::kLengthDiffers, sealed.id, sealed.bytes,
+                              *bytes, segment_file_name(sealed.id),
+                              "holds " + std::to_string(*bytes) + " bytes, but it was sealed at " +
+                                  std::to_string(sealed.bytes) + " (MANIFEST): it was " +
+                                  (*bytes < sealed.bytes ? "cut short" : "written to") +
+                                  " after it was sealed"});
+    }
+    kept.push_back(sealed.id);
+  }
+  if (contains(present, manifest.newest_id)) {
+    kept.push_back(manifest.newest_id);
+  } else {
+    set.problems.push_back({SegmentSetProblem::Kind::kMissing, manifest.newest_id, 0, 0,
+                            segment_file_name(manifest.newest_id),
+                            "is missing: MANIFEST names it as the newest segment, so its records "
+                            "are lost"});
+  }
+  const auto is_sealed = [&](uint64_t id) {
+    return std::binary_search(
+        manifest.sealed.begin(), manifest.sealed.end(), SealedSegment{id, 0},
+        [](const SealedSegment& a, const SealedSegment& b) { return a.id < b.id; });
+  };
+  // Rule 2: the highest unlisted id above the newest is a roll's new segment.
+  std::optional<uint64_t> rolled;
+  if (!present.empty() && present.back() > manifest.newest_id) rolled = present.back();
+  for (uint64_t id : present) {
+    if (id == manifest.newest_id || is_sealed(id)) continue;
+    if (id == rolled) {
+      kept.push_back(id);
+    } else if (manifest.is_pending(id) || contains(manifest.retired, id)) {
+      set.leftovers.push_back(id);
+    } else {
+      Result<uint64_t> bytes = fs.file_size(segment_path(id));
+      if (!bytes.is_ok()) return bytes.status();
+      set.problems.push_back({SegmentSetProblem::Kind::kNotInStore, id, 0, *bytes,
+                              segment_file_name(id),
+                              "is not part of the store: MANIFEST does not list it (a segment "
+                              "restored or copied in from elsewhere?), so it is not read"});
+    }
+  }
+  std::sort(kept.begin(), kept.end());
+  std::vector<uint64_t> hints;
+  for (uint64_t id : listing.hint_ids) {
+    // A hint whose segment is kept, or whose segment is gone (open reads such an orphan for the
+    // keys it names). Hints of leftovers and of foreign segments are not the store's.
+    if (contains(kept, id) ||
+        (!contains(present, id) && !manifest.is_pending(id) && !contains(manifest.retired, id))) {
+      hints.push_back(id);
+    }
+  }
+  set.listing.segment_ids = std::move(kept);
+  set.listing.hint_ids = std::move(hints);
+  set.listing.temp_names = std::move(listing.temp_names);
+  return set;
+}
+
+Manifest manifest_of(std::span<const std::pair<uint64_t, uint64_t>> lengths) {
+  Manifest manifest;
+  if (lengths.empty()) return manifest;
+  manifest.newest_id = lengths.back().first;
+  for (size_t i = 0; i + 1 < lengths.size(); ++i) {
+    manifest.sealed.push_back(SealedSegment{lengths[i].first, lengths[i].second});
+  }
+  return manifest;
+}
+
+}  // namespace logkv
