@@ -257,12 +257,28 @@ Status check_orphan_hints(FileSystem& fs, const std::string& dir, const StoreFol
   return Status::ok();
 }
 
-// The problems of the segment set: a writer's recovery fails on the first; a read-only one
-// records each as damage whose keys are unknown (an orphan hint file may still name some).
-Status note_segment_set_problems(const std::string& dir, const SegmentSet& set, RecoveryMode mode,
-                                 RecoveredLog& log) {
+// Whether the records `problem` cost are known by key: a listed segment that is missing or cut
+// short but whose intact hint file describes it at its listed length (the orphan hint and
+// cut-short rules then name each key). A foreign segment is not read and costs nothing; a
+// damaged manifest leaves the folder read as it is.
+bool losses_known(FileSystem& fs, const std::string& dir, const SegmentSetProblem& problem) {
+  using Kind = SegmentSetProblem::Kind;
+  const bool loses_records =
+      problem.kind == Kind::kMissing ||
+      (problem.kind == Kind::kLengthDiffers && problem.present_bytes < problem.listed_bytes);
+  if (!loses_records) return true;
+  return problem.listed_bytes > 0 &&
+         load_hint_file(fs, dir, problem.segment_id, problem.listed_bytes).is_ok();
+}
+
+// The problems of the segment set: a writer's recovery fails on the first. A read-only one
+// records each as damage, and fails too when records were lost whose keys nothing names: any
+// key might then read as an older value, as absent, or as deleted data come back.
+Status note_segment_set_problems(FileSystem& fs, const std::string& dir, const SegmentSet& set,
+                                 RecoveryMode mode, RecoveredLog& log) {
   for (const SegmentSetProblem& problem : set.problems) {
-    if (mode == RecoveryMode::kWriter) {
+    const bool unknown_losses = !losses_known(fs, dir, problem);
+    if (mode == RecoveryMode::kWriter || unknown_losses) {
       std::string more;
       if (set.problems.size() > 1) {
         more = " (and " + std::to_string(set.problems.size() - 1) +
@@ -270,7 +286,7 @@ Status note_segment_set_problems(const std::string& dir, const SegmentSet& set, 
                "store's segment set)";
       }
       return Status::corruption("'" + join_path(dir, problem.file) + "' " + problem.what + more +
-                                std::string(kDamageAdvice));
+                                std::string(unknown_losses ? kSegmentSetAdvice : kDamageAdvice));
     }
     DamagedRange range;
     range.start = range.damage_offset = problem.kind == SegmentSetProblem::Kind::kLengthDiffers
@@ -288,7 +304,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
                                       KeyDirectory& keys, RecoveryMode mode) {
   const bool read_only = mode == RecoveryMode::kReadOnly;
   RecoveredLog log;
-  LOGKV_RETURN_IF_ERROR(note_segment_set_problems(dir, set, mode, log));
+  LOGKV_RETURN_IF_ERROR(note_segment_set_problems(fs, dir, set, mode, log));
   const StoreFolderListing& listing = set.listing;
   NewestRecordWins builder(keys);
   const std::vector<uint64_t>& segment_ids = listing.segment_ids;

@@ -77,7 +77,8 @@ enum class RecoveryMode : uint8_t {
 // The segments read are those of `set` (wal/segment_set.h). A problem with the set (a segment
 // the manifest lists that is missing or has another length, a segment it does not list, a
 // damaged manifest) fails a writer's recovery with kCorruption; a read-only one records it in
-// RecoveredLog::damage and reads what there is.
+// RecoveredLog::damage and reads what there is, unless records were lost whose keys no intact
+// hint file names: then it fails too, since any key could read as an older value.
 Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir, const SegmentSet& set,
                                  KeyDirectory& keys, RecoveryMode mode = RecoveryMode::kWriter);
 

@@ -1,4 +1,4 @@
-// working rules and a HARD DEADLINE of 20:20 UTC. `logkv`: the command-line tool for a logkv store.
+// `logkv`: the command-line tool for a logkv store.
 // Parses the command line and hands each command to kv_commands; see docs/TOOL.md for the commands,
 // their output and exit codes.
 #include <CLI/CLI.hpp>

@@ -16,6 +16,14 @@ inline constexpr std::string_view kDamageAdvice =
     "every intact key), then `logkv repair`, which keeps the original of every file it changes "
     "in lost+found (docs/TOOL.md, \"When a store is damaged\")";
 
+// For a store whose segment set lost records that no file names by key (a listed segment
+// missing or cut short, wal/segment_set.h): every key might read stale, so even reads are
+// refused until the store is repaired.
+inline constexpr std::string_view kSegmentSetAdvice =
+    "; run `logkv check` to list every problem, then `logkv repair`, which keeps the original of "
+    "every file it changes in lost+found and makes the store readable and writable again "
+    "(docs/TOOL.md, \"When a store is damaged\")";
+
 }  // namespace logkv
 
 #endif  // LOGKV_WAL_DAMAGE_ADVICE_H_

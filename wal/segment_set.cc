@@ -66,8 +66,44 @@ Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir)
     return set;
   }
   const Manifest& manifest = *set.manifest;
-  const std::vector<uint64_t>& present = listing.segment_ids;
   const auto segment_path = [&](uint64_t id) { return join_path(dir, segment_file_name(id)); };
+  const auto listed = [&](uint64_t id) {
+    return id == manifest.newest_id ||
+           std::binary_search(
+               manifest.sealed.begin(), manifest.sealed.end(), SealedSegment{id, 0},
+               [](const SealedSegment& a, const SealedSegment& b) { return a.id < b.id; });
+  };
+  // When the attempts did not settle (a writer publishing faster than this reads), the listing
+  // may predate the manifest: a segment the manifest lists may have been created after the
+  // listing, and one it no longer names may have been removed since. Both are looked up again
+  // now. This is sound because a writer creates a segment before publishing it and removes one
+  // only after publishing that it is retired: a file that exists after the manifest was read
+  // and that the manifest neither lists nor retires was not the writer's.
+  const auto exists = [&](uint64_t id) -> Result<bool> {
+    Result<uint64_t> bytes = fs.file_size(segment_path(id));
+    if (bytes.is_ok()) return true;
+    if (bytes.status().code() == StatusCode::kNotFound) return false;
+    return bytes.status();
+  };
+  std::vector<uint64_t> present;
+  for (uint64_t id : listing.segment_ids) {
+    if (!listed(id)) {
+      Result<bool> still = exists(id);
+      if (!still.is_ok()) return still.status();
+      if (!*still) continue;
+    }
+    present.push_back(id);
+  }
+  std::vector<uint64_t> ids_listed;
+  for (const SealedSegment& sealed : manifest.sealed) ids_listed.push_back(sealed.id);
+  ids_listed.push_back(manifest.newest_id);
+  for (uint64_t id : ids_listed) {
+    if (contains(listing.segment_ids, id)) continue;
+    Result<bool> created = exists(id);
+    if (!created.is_ok()) return created.status();
+    if (*created) present.push_back(id);
+  }
+  std::sort(present.begin(), present.end());
 
   std::vector<uint64_t> kept;
   for (const SealedSegment& sealed : manifest.sealed) {
@@ -99,16 +135,11 @@ Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir)
                             "is missing: MANIFEST names it as the newest segment, so its records "
                             "are lost"});
   }
-  const auto is_sealed = [&](uint64_t id) {
-    return std::binary_search(
-        manifest.sealed.begin(), manifest.sealed.end(), SealedSegment{id, 0},
-        [](const SealedSegment& a, const SealedSegment& b) { return a.id < b.id; });
-  };
   // Rule 2: the highest unlisted id above the newest is a roll's new segment.
   std::optional<uint64_t> rolled;
   if (!present.empty() && present.back() > manifest.newest_id) rolled = present.back();
   for (uint64_t id : present) {
-    if (id == manifest.newest_id || is_sealed(id)) continue;
+    if (listed(id)) continue;
     if (id == rolled) {
       kept.push_back(id);
     } else if (manifest.is_pending(id) || contains(manifest.retired, id)) {
