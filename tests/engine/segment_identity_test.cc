@@ -1,8 +1,10 @@
 // Segment files copied or renamed to another segment's name (a restore from the wrong backup, a
 // hand-made "fix"): each header names its own segment, so every such file is refused by name
-// rather than read as records in the wrong place of the log, and nothing is removed.
+// rather than read as records in the wrong place of the log, and nothing is removed; check names
+// the same file.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,6 +12,8 @@
 
 #include "engine/store_impl.h"
 #include "fs/mem_file_system.h"
+#include "logkv/check.h"
+#include "tests/support/test_dir.h"
 #include "wal/file_names.h"
 #include "wal/store_folder.h"
 
@@ -91,6 +95,24 @@ TEST(SegmentIdentityTest, SegmentsCopiedOrRenamedToAnotherIdAreCorruptionNamingT
         Result<std::string> kept = fs->read_file(segment_path(id));
         EXPECT_TRUE(kept.is_ok() && *kept == bytes) << segment_file_name(id) << " was changed";
       }
+
+      // check (which reads a real folder) names the file too.
+      testing::TestDir dir;
+      Result<std::vector<std::string>> names = fs->list_dir(kDir);
+      ASSERT_TRUE(names.is_ok());
+      for (const std::string& name : *names) {
+        Result<std::string> bytes = fs->read_file(std::string(kDir) + "/" + name);
+        if (!bytes.is_ok()) continue;
+        std::ofstream(dir.file(name), std::ios::binary) << *bytes;
+      }
+      Result<CheckReport> report = check_store(dir.path());
+      ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+      EXPECT_FALSE(report->ok()) << "check found nothing";
+      bool named = false;
+      for (const CheckProblem& problem : report->problems) {
+        named |= problem.file == segment_file_name(test_case.refused);
+      }
+      EXPECT_TRUE(named) << "check did not name " << segment_file_name(test_case.refused);
     }
   }
 }
