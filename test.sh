@@ -66,6 +66,7 @@ if [[ $tier == extended ]]; then
   export LOGKV_CHECK_TRUNCATIONS="${LOGKV_CHECK_TRUNCATIONS:-300}"
   export LOGKV_REPAIR_FLIPS="${LOGKV_REPAIR_FLIPS:-300}"
   export LOGKV_REPAIR_TRUNCATIONS="${LOGKV_REPAIR_TRUNCATIONS:-150}"
+  export LOGKV_SEGMENT_SET_ROUNDS="${LOGKV_SEGMENT_SET_ROUNDS:-240}"
   timeout_multiplier=30
 else
   timeout_multiplier=1
