@@ -67,6 +67,7 @@ if [[ $tier == extended ]]; then
   export LOGKV_REPAIR_FLIPS="${LOGKV_REPAIR_FLIPS:-300}"
   export LOGKV_REPAIR_TRUNCATIONS="${LOGKV_REPAIR_TRUNCATIONS:-150}"
   export LOGKV_SEGMENT_SET_ROUNDS="${LOGKV_SEGMENT_SET_ROUNDS:-240}"
+  export LOGKV_MANIFEST_ROUNDS="${LOGKV_MANIFEST_ROUNDS:-1500}"
   timeout_multiplier=30
 else
   timeout_multiplier=1

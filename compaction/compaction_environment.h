@@ -41,9 +41,10 @@ class CompactionHost {
   virtual Status run_exclusive(const std::function<void()>& fn) = 0;
 
   // Publishes the store's segment set (wal/manifest.h) as the segment table now holds it: a
-  // compaction's outputs once they are in the table, and, with `retiring`, the inputs it took
-  // out of the table, listed as retired so that a crash before their files are removed leaves
-  // leftovers the next open removes. Clears the ids reserve_segment_ids() marked pending.
+  // compaction's outputs once they are in the table, and, with `retiring`, inputs about to leave
+  // it, listed as retired (from now on, by every publish) so that a crash before their files
+  // are removed leaves leftovers the next open removes. Call it before taking them out of the
+  // table. Clears the ids reserve_segment_ids() marked pending. On failure nothing is retired.
   virtual Status publish_segment_set(std::span<const uint64_t> retiring) = 0;
 
   // The files of segments `ids` (retired by publish_segment_set) are removed.

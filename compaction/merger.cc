@@ -226,17 +226,19 @@ Result<uint64_t> retire_inputs(const CompactionEnvironment& env, std::span<const
     const std::optional<SegmentUsage> usage = env.usage->find(id);
     if (!usage || usage->live_bytes == 0) retired.push_back(id);
   }
+  // Retired in the manifest before they leave the segment table, and so before any roll could
+  // publish a manifest without them while their files still exist (which would make them
+  // foreign), and before their files go (a crash in between leaves retired leftovers, which the
+  // next open removes, never listed segments gone missing). Nothing points into them any more.
+  if (!retired.empty()) {
+    LOGKV_RETURN_IF_ERROR(env.host->publish_segment_set(retired));
+  }
   std::vector<std::unique_ptr<Segment>> removed;
   LOGKV_RETURN_IF_ERROR(env.host->run_exclusive([&] {
     for (uint64_t id : retired) removed.push_back(env.segments->remove(id));
   }));
   removed.clear();  // closes the files outside the writer lock
   env.usage->remove(retired);
-  // Out of the manifest before their files go: a crash in between leaves retired leftovers,
-  // which the next open removes, never listed segments gone missing.
-  if (!retired.empty()) {
-    LOGKV_RETURN_IF_ERROR(env.host->publish_segment_set(retired));
-  }
   Status status;
   std::vector<uint64_t> gone;
   for (uint64_t id : retired) {

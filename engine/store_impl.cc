@@ -290,8 +290,11 @@ Status StoreImpl::publish_segment_set(std::span<const uint64_t> retiring) {
   LOGKV_RETURN_IF_ERROR(log_->health());
   manifest_.clear_pending();
   manifest_.retire(retiring);
-  return manifest_.publish(log_->active_id())
-      .with_context("cannot publish the store's segment set (MANIFEST)");
+  const Status published = manifest_.publish(log_->active_id());
+  if (published.is_ok()) return published;
+  // They stay in the store (the caller removes nothing): later publishes list them as sealed.
+  manifest_.unretire(retiring);
+  return published.with_context("cannot publish the store's segment set (MANIFEST)");
 }
 
 void StoreImpl::segments_removed(std::span<const uint64_t> ids) {

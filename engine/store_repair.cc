@@ -297,7 +297,14 @@ class Repairer {
             write_synced_file(fs_, join_path(keep_dir, kManifestFileName), old->bytes));
       }
       LOGKV_RETURN_IF_ERROR(fs_.sync_dir(keep_dir));
-      LOGKV_RETURN_IF_ERROR(write_manifest(fs_, dir_, manifest_after()));
+      if (plans_.empty()) {
+        // No segment is left to list: the store is empty, and its next writer's open starts
+        // one and publishes a manifest for it.
+        const Status removed = fs_.remove(join_path(dir_, kManifestFileName));
+        if (!removed.is_ok() && removed.code() != StatusCode::kNotFound) return removed;
+      } else {
+        LOGKV_RETURN_IF_ERROR(write_manifest(fs_, dir_, manifest_after()));
+      }
     }
     LOGKV_RETURN_IF_ERROR(fs_.sync_dir(keep_dir));
     return fs_.sync_dir(dir_);
@@ -377,7 +384,9 @@ class Repairer {
                       (!had_manifest_ && !report.actions.empty());
     if (write_manifest_) {
       report.actions.push_back(std::string(kManifestFileName) +
-                               ": write anew, listing the segments repair leaves");
+                               (plans_.empty()
+                                    ? ": move aside (no segment is left to list)"
+                                    : ": write anew, listing the segments repair leaves"));
     }
   }
 

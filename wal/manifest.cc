@@ -88,6 +88,14 @@ Result<Manifest> decode_manifest(std::string_view bytes, std::string_view file) 
   if (!ordered || newest_sealed) {
     return damaged(file, "its segment lists are out of order or name the newest segment as sealed");
   }
+  // Every id must have a file name (wal/file_names.h).
+  bool in_range = manifest.newest_id <= kSegmentIdMax && manifest.pending_first <= kSegmentIdMax &&
+                  manifest.pending_count <= kSegmentIdMax - manifest.pending_first;
+  for (const SealedSegment& segment : manifest.sealed) in_range &= segment.id <= kSegmentIdMax;
+  for (uint64_t id : manifest.retired) in_range &= id <= kSegmentIdMax;
+  if (!in_range) {
+    return damaged(file, "it names a segment id above " + std::to_string(kSegmentIdMax));
+  }
   return manifest;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "wal/file_names.h"
+#include "wal/file_publishing.h"
+#include "wal/record_format.h"
 
 namespace logkv {
 namespace {
@@ -33,6 +35,15 @@ Result<ManifestRead> read_for_reconcile(FileSystem& fs, const std::string& dir) 
   return read;
 }
 
+// Whether segment `path` holds nothing past its header but zeros (space a writer preallocated).
+Result<bool> holds_no_record(FileSystem& fs, const std::string& path) {
+  Result<FileBytes> file = read_whole_file(fs, path);
+  if (!file.is_ok()) return file.status();
+  const std::string_view bytes = file->bytes;
+  if (bytes.size() <= kSegmentHeaderBytes) return true;
+  return bytes.find_first_not_of('\0', kSegmentHeaderBytes) == std::string_view::npos;
+}
+
 }  // namespace
 
 Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir) {
@@ -42,13 +53,14 @@ Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir)
   Result<ManifestRead> before = read_for_reconcile(fs, dir);
   if (!before.is_ok()) return before.status();
   StoreFolderListing listing;
+  bool settled = false;
   for (int attempt = 0;; ++attempt) {
     Result<StoreFolderListing> listed = list_store_folder(fs, dir);
     if (!listed.is_ok()) return listed.status();
     listing = std::move(listed).value();
     Result<ManifestRead> after = read_for_reconcile(fs, dir);
     if (!after.is_ok()) return after.status();
-    const bool settled = *after == *before;
+    settled = *after == *before;
     before = std::move(after);
     if (settled || attempt + 1 == kAttempts) break;
   }
@@ -135,13 +147,25 @@ Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir)
                             "is missing: MANIFEST names it as the newest segment, so its records "
                             "are lost"});
   }
-  // Rule 2: the highest unlisted id above the newest is a roll's new segment.
+  // Rule 2: the highest unlisted id above the newest is a roll's new segment, if it holds no
+  // record (the writer appends only after publishing it).
   std::optional<uint64_t> rolled;
   if (!present.empty() && present.back() > manifest.newest_id) rolled = present.back();
   for (uint64_t id : present) {
     if (listed(id)) continue;
-    if (id == rolled) {
+    Result<bool> empty = id == rolled ? holds_no_record(fs, segment_path(id)) : false;
+    if (!empty.is_ok()) return empty.status();
+    if (*empty) {
       kept.push_back(id);
+    } else if (id == rolled && !manifest.is_pending(id) && !contains(manifest.retired, id)) {
+      Result<uint64_t> bytes = fs.file_size(segment_path(id));
+      if (!bytes.is_ok()) return bytes.status();
+      set.problems.push_back({SegmentSetProblem::Kind::kNotInStore, id, 0, *bytes,
+                              segment_file_name(id),
+                              "is not part of the store: it holds records, but MANIFEST names " +
+                                  segment_file_name(manifest.newest_id) +
+                                  " as the newest segment (a segment copied in from elsewhere?), "
+                                  "so it is not read"});
     } else if (manifest.is_pending(id) || contains(manifest.retired, id)) {
       set.leftovers.push_back(id);
     } else {
@@ -157,15 +181,31 @@ Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir)
   std::vector<uint64_t> hints;
   for (uint64_t id : listing.hint_ids) {
     // A hint whose segment is kept, or whose segment is gone (open reads such an orphan for the
-    // keys it names). Hints of leftovers and of foreign segments are not the store's.
-    if (contains(kept, id) ||
-        (!contains(present, id) && !manifest.is_pending(id) && !contains(manifest.retired, id))) {
+    // keys it names). Hints of leftovers and of foreign segments are not the store's; a
+    // leftover's hint without its segment (a crash undid one removal or rename of the pair but
+    // not the other) is a leftover too.
+    const bool leftover = manifest.is_pending(id) || contains(manifest.retired, id);
+    if (contains(kept, id) || (!contains(present, id) && !leftover)) {
       hints.push_back(id);
+    } else if (leftover && !contains(set.leftovers, id)) {
+      set.leftovers.push_back(id);
     }
   }
+  std::sort(set.leftovers.begin(), set.leftovers.end());
   set.listing.segment_ids = std::move(kept);
   set.listing.hint_ids = std::move(hints);
   set.listing.temp_names = std::move(listing.temp_names);
+  if (!settled && !set.problems.empty()) {
+    // Looked up again above, a file may still have changed since; a problem seen while the
+    // writer keeps publishing counts only if the manifest has not moved on meanwhile.
+    Result<ManifestRead> now = read_for_reconcile(fs, dir);
+    if (!now.is_ok()) return now.status();
+    if (!(*now == *before)) {
+      return Status::not_found("the segment set of '" + dir +
+                               "' kept changing while it was read (a writer is rolling or "
+                               "compacting); try again");
+    }
+  }
   return set;
 }
 

@@ -8,12 +8,14 @@
 //   1. Every sealed segment it lists must exist with exactly the listed length. A missing one is
 //      a lost segment; another length means the file was cut (even at a record boundary, where
 //      what is left reads as whole) or written to after it was sealed. Both are problems.
-//   2. The newest segment it names must exist. A segment with a higher id than that one is the
-//      new segment of a roll that crashed before publishing the manifest (it holds no record:
-//      the writer appends only after the publish): the highest such is the newest segment.
+//   2. The newest segment it names must exist. A segment with a higher id than that one that
+//      holds no record (the writer appends only after the publish) is the new segment of a roll
+//      that crashed before publishing the manifest: the highest such is the newest segment. One
+//      that holds records is foreign (rule 4).
 //   3. A segment it does not list whose id is pending (a compaction's output not yet added) or
 //      retired (a compaction's input whose removal a crash interrupted) is a leftover: not part
-//      of the store, never read, removed by a writer's open.
+//      of the store, never read, removed by a writer's open. So is the hint file of such an id
+//      whose segment file is gone.
 //   4. Any other segment it does not list is foreign (a file restored or copied in from
 //      elsewhere): a problem, and never read, so it cannot bring back older values.
 //
@@ -56,7 +58,7 @@ struct SegmentSet {
   // The folder's listing with only the store's segments and their hint files (rules 1-4).
   StoreFolderListing listing;
   std::optional<Manifest> manifest;  // nullopt when there is none or it is damaged
-  // Segments of rule 3, whose files (and hint files) a writer's open removes.
+  // Ids of rule 3, whose segment and hint files (either may be gone) a writer's open removes.
   std::vector<uint64_t> leftovers;
   std::vector<SegmentSetProblem> problems;
 };
@@ -70,7 +72,8 @@ struct SegmentSet {
 Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir);
 
 // The manifest that describes `lengths` (every segment of a store, ascending ids, the last one
-// the newest) with nothing pending or retired.
+// the newest) with nothing pending or retired. Requires a segment: a store without one has no
+// manifest.
 Manifest manifest_of(std::span<const std::pair<uint64_t, uint64_t>> lengths);
 
 }  // namespace logkv

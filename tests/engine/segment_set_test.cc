@@ -361,6 +361,56 @@ TEST(SegmentSetTest, CompactionLeftoversAreRemovedByAWritersOpenAndNeverRead) {
   EXPECT_EQ((*published)->pending_count, 0u);
 }
 
+// Repair of a store none of whose segments is left: no manifest can name a newest segment, so
+// repair leaves none, and the next writer's open starts the store afresh.
+TEST(SegmentSetTest, RepairOfAStoreWithNoSegmentLeftLeavesOneAWriterOpens) {
+  testing::TestDir dir;
+  {
+    Result<std::unique_ptr<Store>> store = Store::open(dir.path());
+    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+    ASSERT_TRUE((*store)->set("k", "v").is_ok());
+  }
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    if (parse_segment_file_name(entry.path().filename().string())) fs::remove(entry.path());
+  }
+  ASSERT_FALSE(Store::open(dir.path()).is_ok()) << "the missing segment went unnoticed";
+  Result<RepairReport> repaired = repair_store(dir.path());
+  ASSERT_TRUE(repaired.is_ok()) << repaired.status().to_string();
+  Result<CheckReport> checked = check_store(dir.path());
+  ASSERT_TRUE(checked.is_ok());
+  EXPECT_TRUE(checked->ok());
+  Result<std::unique_ptr<Store>> reopened = Store::open(dir.path());
+  ASSERT_TRUE(reopened.is_ok()) << reopened.status().to_string();
+  EXPECT_TRUE((*reopened)->set("k2", "v2").is_ok());
+}
+
+// A leftover's hint file whose segment is gone (a crash undid one of the pair's removals or
+// renames but not the other) is removed with the leftovers, not kept as an orphan that a later
+// open would read as a removed segment.
+TEST(SegmentSetTest, ALeftoversHintWithoutItsSegmentIsRemovedByAWritersOpen) {
+  auto mem = std::make_shared<MemFileSystem>();
+  Options options;
+  options.automatic_compaction = false;
+  {
+    Result<std::unique_ptr<Store>> store = open_store(mem, kMemDir, options);
+    ASSERT_TRUE(store.is_ok());
+    ASSERT_TRUE((*store)->set("k", "v").is_ok());
+  }
+  Result<std::optional<Manifest>> manifest = read_manifest(*mem, kMemDir);
+  ASSERT_TRUE(manifest.is_ok() && manifest->has_value());
+  Manifest edited = **manifest;
+  const uint64_t retired_id = edited.newest_id + 1;
+  edited.retired = {retired_id};
+  ASSERT_TRUE(write_manifest(*mem, kMemDir, edited).is_ok());
+  const std::string hint = std::string(kMemDir) + "/" + hint_file_name(retired_id);
+  ASSERT_TRUE(mem->write_file(hint, "a leftover's hint").is_ok());
+  {
+    Result<std::unique_ptr<Store>> store = open_store(mem, kMemDir, options);
+    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+  }
+  EXPECT_EQ(mem->file_size(hint).status().code(), StatusCode::kNotFound);
+}
+
 // A store written before manifests opens as before; its first writer's open gives it one, from
 // which on a removed segment is detected.
 TEST(SegmentSetTest, AStoreWithoutAManifestGetsOneFromItsFirstWriter) {

@@ -55,13 +55,23 @@ TEST(ManifestTest, EveryFlippedBitAndEveryOtherLengthIsDamageNamingTheFile) {
   EXPECT_TRUE(refused(encode_close_marker({12, 4096})));
 }
 
-TEST(ManifestTest, ListsOutOfOrderOrNamingTheNewestAsSealedAreRefused) {
+TEST(ManifestTest, ListsOutOfOrderNamingTheNewestAsSealedOrIdsOutOfRangeAreRefused) {
   Manifest unordered = sample();
   std::swap(unordered.sealed[0], unordered.sealed[1]);
   EXPECT_FALSE(decode_manifest(encode_manifest(unordered), "MANIFEST").is_ok());
   Manifest twice = sample();
   twice.sealed[1].id = twice.sealed[0].id;
   EXPECT_FALSE(decode_manifest(encode_manifest(twice), "MANIFEST").is_ok());
+  // Ids without a file name (above kSegmentIdMax) would stop a reader at segment_file_name().
+  for (int field = 0; field < 4; ++field) {
+    Manifest huge = sample();
+    if (field == 0) huge.newest_id = kSegmentIdMax + 1;
+    if (field == 1) huge.sealed.push_back({kSegmentIdMax + 1, 64});
+    if (field == 2) huge.retired.push_back(kSegmentIdMax + 1);
+    if (field == 3) huge.pending_count = kSegmentIdMax;
+    Result<Manifest> decoded = decode_manifest(encode_manifest(huge), "MANIFEST");
+    EXPECT_EQ(decoded.status().code(), StatusCode::kCorruption) << "field " << field;
+  }
   Manifest newest_sealed = sample();
   newest_sealed.sealed.push_back({newest_sealed.newest_id, 64});
   EXPECT_FALSE(decode_manifest(encode_manifest(newest_sealed), "MANIFEST").is_ok());

@@ -12,6 +12,7 @@
 #include "fs/mem_file_system.h"
 #include "tests/support/fault_file_system.h"
 #include "wal/file_names.h"
+#include "wal/record_format.h"
 
 namespace logkv {
 namespace {
@@ -53,15 +54,18 @@ TEST_F(SegmentSetTest, WithoutAManifestTheFolderIsTheStore) {
 
 TEST_F(SegmentSetTest, EachRuleOnAFolderBuiltByHand) {
   // Listed: 2 (100 bytes), 3 (cut to 60 of 80), 5 (missing), newest 9. Present but unlisted:
-  // 6 (pending), 7 (retired), 8 (foreign), 10 and 11 (above the newest: 11 is a roll's segment,
-  // 10 is foreign).
-  for (uint64_t id : {2, 6, 7, 8, 9, 10, 11}) segment(id, 100);
+  // 6 (pending), 7 (retired), 8 (foreign), 10 and 11 (above the newest: 11, the highest, only a
+  // header long, is a roll's segment; 10 is foreign). 4 (retired) left only its hint file.
+  for (uint64_t id : {2, 6, 7, 8, 9, 10}) segment(id, 100);
+  segment(11, kSegmentHeaderBytes);
   segment(3, 60);
-  publish(Manifest{9, {{2, 100}, {3, 80}, {5, 70}}, 6, 1, {7}});
+  ASSERT_TRUE(mem_->write_file(std::string(kDir) + "/" + hint_file_name(4), "hint").is_ok());
+  publish(Manifest{9, {{2, 100}, {3, 80}, {5, 70}}, 6, 1, {4, 7}});
   const SegmentSet set = reconcile();
   ASSERT_TRUE(set.manifest.has_value());
   EXPECT_EQ(set.listing.segment_ids, (std::vector<uint64_t>{2, 3, 9, 11}));
-  EXPECT_EQ(set.leftovers, (std::vector<uint64_t>{6, 7}));
+  EXPECT_EQ(set.leftovers, (std::vector<uint64_t>{4, 6, 7}));
+  EXPECT_TRUE(set.listing.hint_ids.empty()) << "a leftover's hint is not the store's";
   ASSERT_EQ(set.problems.size(), 4u);
   EXPECT_EQ(set.problems[0].kind, Kind::kLengthDiffers);
   EXPECT_EQ(set.problems[0].segment_id, 3u);
@@ -92,6 +96,26 @@ TEST_F(SegmentSetTest, AMissingNewestSegmentAndADamagedManifestAreProblems) {
   EXPECT_EQ(set.problems[0].kind, Kind::kManifestDamaged);
   EXPECT_EQ(set.problems[0].file, kManifestFileName);
   EXPECT_EQ(set.listing.segment_ids, (std::vector<uint64_t>{1})) << "read as without one";
+}
+
+// The writer appends to a new segment only after publishing it, so one above the manifest's
+// newest that holds records was not made by a roll: a segment copied in from another store.
+TEST_F(SegmentSetTest, ASegmentAboveTheNewestThatHoldsRecordsIsForeign) {
+  segment(1, 100);
+  segment(2, 100);
+  publish(Manifest{1, {}, 0, 0, {}});
+  SegmentSet set = reconcile();
+  ASSERT_EQ(set.problems.size(), 1u);
+  EXPECT_EQ(set.problems[0].kind, Kind::kNotInStore);
+  EXPECT_EQ(set.problems[0].segment_id, 2u);
+  EXPECT_EQ(set.listing.segment_ids, (std::vector<uint64_t>{1}));
+  // Only a header, or a header and preallocated zeros: a roll's segment.
+  std::string rolled(4096, '\0');
+  rolled.replace(0, kSegmentHeaderBytes, std::string(kSegmentHeaderBytes, 'h'));
+  ASSERT_TRUE(mem_->write_file(path(2), rolled).is_ok());
+  set = reconcile();
+  EXPECT_TRUE(set.problems.empty());
+  EXPECT_EQ(set.listing.segment_ids, (std::vector<uint64_t>{1, 2}));
 }
 
 // A writer that, between each listing and the manifest read after it, retires and removes one
@@ -150,6 +174,39 @@ TEST_F(SegmentSetTest, ASegmentCreatedAfterTheLastListingIsNotMissing) {
       << set.problems.front().file << " " << set.problems.front().what;
   ASSERT_FALSE(set.listing.segment_ids.empty());
   EXPECT_EQ(set.listing.segment_ids.back(), set.manifest->newest_id);
+}
+
+// The last manifest lists a sealed segment the older listing missed (a compaction's output
+// added after it), and the writer retires and removes it (the next compaction) just before it
+// is looked up again: a problem seen while the writer keeps publishing is not reported but
+// retried (kNotFound, which every reader retries).
+TEST_F(SegmentSetTest, AProblemSeenWhileTheWriterKeepsPublishingIsRetriedNotReported) {
+  Manifest manifest{1, {}, 0, 0, {}};
+  segment(1, 40);
+  publish(manifest);
+  bool listed = false;
+  uint64_t output = 100;
+  faults_->set_hook([&](OperationKind kind, const std::string& path) {
+    if (kind == OperationKind::kListDir) listed = true;
+    if (kind == OperationKind::kFileSize && path == this->path(output) &&
+        !manifest.sealed.empty() && manifest.sealed.back().id == output) {
+      manifest.sealed.pop_back();
+      manifest.retired = {output};
+      ASSERT_TRUE(write_manifest(*mem_, kDir, manifest).is_ok());
+      ASSERT_TRUE(mem_->remove(path).is_ok());
+      return;
+    }
+    if (kind != OperationKind::kOpenRandomAccess || !path.ends_with(kManifestFileName) || !listed)
+      return;
+    listed = false;
+    segment(++output, 40);
+    manifest.sealed.push_back({output, 40});
+    ASSERT_TRUE(write_manifest(*mem_, kDir, manifest).is_ok());
+  });
+  Result<SegmentSet> set = reconcile_segment_set(*faults_, kDir);
+  faults_->set_hook({});
+  ASSERT_FALSE(set.is_ok()) << "a segment removed by the writer was reported as lost";
+  EXPECT_EQ(set.status().code(), StatusCode::kNotFound) << set.status().to_string();
 }
 
 }  // namespace
