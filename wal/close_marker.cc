@@ -40,16 +40,7 @@ std::optional<CloseMarker> decode_close_marker(std::string_view bytes) {
 }
 
 Status write_close_marker(FileSystem& fs, const std::string& dir, const CloseMarker& marker) {
-  const std::string temp_path = join_path(dir, temp_file_name(kCloseMarkerFileName));
-  // Left by a close that failed part way.
-  if (Result<uint64_t> stale = fs.file_size(temp_path); stale.is_ok()) {
-    LOGKV_RETURN_IF_ERROR(fs.remove(temp_path));
-  } else if (stale.status().code() != StatusCode::kNotFound) {
-    return stale.status();
-  }
-  LOGKV_RETURN_IF_ERROR(write_synced_file(fs, temp_path, encode_close_marker(marker)));
-  LOGKV_RETURN_IF_ERROR(publish_temp_file(fs, dir, kCloseMarkerFileName));
-  return fs.sync_dir(dir);
+  return replace_file_atomically(fs, dir, kCloseMarkerFileName, encode_close_marker(marker));
 }
 
 Result<bool> closed_cleanly_at(FileSystem& fs, const std::string& dir, uint64_t segment_id,

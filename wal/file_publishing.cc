@@ -36,4 +36,17 @@ Status publish_temp_file(FileSystem& fs, const std::string& dir, std::string_vie
   return fs.rename(join_path(dir, temp_file_name(final_name)), join_path(dir, final_name));
 }
 
+Status replace_file_atomically(FileSystem& fs, const std::string& dir, std::string_view final_name,
+                               std::string_view bytes) {
+  const std::string temp_path = join_path(dir, temp_file_name(final_name));
+  if (Result<uint64_t> stale = fs.file_size(temp_path); stale.is_ok()) {
+    LOGKV_RETURN_IF_ERROR(fs.remove(temp_path));
+  } else if (stale.status().code() != StatusCode::kNotFound) {
+    return stale.status();
+  }
+  LOGKV_RETURN_IF_ERROR(write_synced_file(fs, temp_path, bytes));
+  LOGKV_RETURN_IF_ERROR(publish_temp_file(fs, dir, final_name));
+  return fs.sync_dir(dir);
+}
+
 }  // namespace logkv

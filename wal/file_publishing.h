@@ -37,6 +37,13 @@ Status write_synced_file(FileSystem& fs, const std::string& path, std::string_vi
 // Renames `final_name` + ".tmp" in `dir` to `final_name`. Does not sync the folder.
 Status publish_temp_file(FileSystem& fs, const std::string& dir, std::string_view final_name);
 
+// Replaces file `final_name` of `dir` with `bytes` so that a crash leaves the old file or the
+// new one: removes a temporary file an earlier failed replacement left, writes and syncs the
+// temporary file, renames it over the old one and syncs the folder. For the small files that
+// describe the store (the close marker, the manifest).
+Status replace_file_atomically(FileSystem& fs, const std::string& dir, std::string_view final_name,
+                               std::string_view bytes);
+
 }  // namespace logkv
 
 #endif  // LOGKV_WAL_FILE_PUBLISHING_H_

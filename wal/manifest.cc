@@ -112,16 +112,7 @@ Result<std::optional<Manifest>> read_manifest(FileSystem& fs, const std::string&
 }
 
 Status write_manifest(FileSystem& fs, const std::string& dir, const Manifest& manifest) {
-  const std::string temp_path = join_path(dir, temp_file_name(kManifestFileName));
-  // Left by a publish that failed part way.
-  if (Result<uint64_t> stale = fs.file_size(temp_path); stale.is_ok()) {
-    LOGKV_RETURN_IF_ERROR(fs.remove(temp_path));
-  } else if (stale.status().code() != StatusCode::kNotFound) {
-    return stale.status();
-  }
-  LOGKV_RETURN_IF_ERROR(write_synced_file(fs, temp_path, encode_manifest(manifest)));
-  LOGKV_RETURN_IF_ERROR(publish_temp_file(fs, dir, kManifestFileName));
-  return fs.sync_dir(dir);
+  return replace_file_atomically(fs, dir, kManifestFileName, encode_manifest(manifest));
 }
 
 }  // namespace logkv
