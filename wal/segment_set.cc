@@ -1,9 +1,9 @@
 #include "wal/segment_set.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "wal/file_names.h"
-#include "wal/file_publishing.h"
 #include "wal/record_format.h"
 
 namespace logkv {
@@ -36,12 +36,24 @@ Result<ManifestRead> read_for_reconcile(FileSystem& fs, const std::string& dir) 
 }
 
 // Whether segment `path` holds nothing past its header but zeros (space a writer preallocated).
+// Copying reads in pieces: this is the segment a writer in another process may be appending to,
+// and it cuts the preallocated zeros when it seals the segment, so a mapped page past the new
+// end would kill this reader with SIGBUS.
 Result<bool> holds_no_record(FileSystem& fs, const std::string& path) {
-  Result<FileBytes> file = read_whole_file(fs, path);
+  constexpr uint64_t kPieceBytes = uint64_t{1} << 20;
+  Result<std::unique_ptr<RandomAccessFile>> file = fs.open_random_access(path);
   if (!file.is_ok()) return file.status();
-  const std::string_view bytes = file->bytes;
-  if (bytes.size() <= kSegmentHeaderBytes) return true;
-  return bytes.find_first_not_of('\0', kSegmentHeaderBytes) == std::string_view::npos;
+  Result<uint64_t> size = (*file)->size();
+  if (!size.is_ok()) return size.status();
+  auto scratch = std::make_unique_for_overwrite<char[]>(kPieceBytes);
+  for (uint64_t offset = kSegmentHeaderBytes; offset < *size; offset += kPieceBytes) {
+    Result<std::string_view> piece =
+        (*file)->read_copy(offset, std::min(kPieceBytes, *size - offset), scratch.get());
+    if (!piece.is_ok()) return piece.status();
+    if (piece->find_first_not_of('\0') != std::string_view::npos) return false;
+    if (piece->size() < std::min(kPieceBytes, *size - offset)) break;  // cut meanwhile
+  }
+  return true;
 }
 
 }  // namespace
