@@ -37,10 +37,13 @@ struct SourceSegment {
 // The files of one moment of the store, opened.
 struct BackupPoint {
   std::vector<SourceSegment> segments;
-  // What the copy's MANIFEST holds: the source's as it was when the segments were listed (so
-  // that the copy shows any problem of the source's segment set, rather than hide it), or
-  // nullopt when the source has none.
-  std::optional<std::string> manifest;
+  // Whether the source has a manifest (intact or not), and, when its segment set has a problem,
+  // the source's manifest as it was when the segments were listed, for the copy to show the same
+  // problem rather than hide it. Without a problem the copy gets a manifest of exactly what was
+  // copied: the newest segment may have rolled since the listing (rule 2 of wal/segment_set.h),
+  // and its records then are in the copy.
+  bool has_manifest = false;
+  std::optional<std::string> damaged_manifest;
 };
 
 // Opens every segment of the store's segment set (wal/segment_set.h: leftovers of a compaction
@@ -50,11 +53,15 @@ Result<BackupPoint> open_backup_point(FileSystem& fs, const std::string& dir) {
   Result<SegmentSet> set = reconcile_segment_set(fs, dir);
   if (!set.is_ok()) return set.status();
   BackupPoint point;
-  if (set->manifest) {
-    point.manifest = encode_manifest(*set->manifest);
-  } else if (Result<FileBytes> damaged = read_whole_file(fs, join_path(dir, kManifestFileName));
-             damaged.is_ok()) {
-    point.manifest = std::string(damaged->bytes);  // damaged: a writer cannot open the store
+  point.has_manifest = set->manifest.has_value();
+  if (!set->problems.empty()) {
+    if (set->manifest) {
+      point.damaged_manifest = encode_manifest(*set->manifest);
+    } else if (Result<FileBytes> damaged = read_whole_file(fs, join_path(dir, kManifestFileName));
+               damaged.is_ok()) {
+      point.damaged_manifest = std::string(damaged->bytes);  // a writer cannot open the store
+    }
+    point.has_manifest = point.damaged_manifest.has_value();
   }
   const StoreFolderListing* listing = &set->listing;
   std::vector<SourceSegment>& segments = point.segments;
@@ -182,9 +189,14 @@ Result<BackupReport> build_backup(FileSystem& fs, const std::string& dir, const 
       ++report.hint_files;
     }
   }
-  if (opened->manifest) {
+  if (opened->damaged_manifest) {
     LOGKV_RETURN_IF_ERROR(
-        write_synced_file(fs, join_path(tmp, kManifestFileName), *opened->manifest));
+        write_synced_file(fs, join_path(tmp, kManifestFileName), *opened->damaged_manifest));
+  } else if (opened->has_manifest && !point->empty()) {
+    std::vector<std::pair<uint64_t, uint64_t>> copied;
+    for (const SourceSegment& segment : *point) copied.emplace_back(segment.id, segment.bytes);
+    LOGKV_RETURN_IF_ERROR(write_synced_file(fs, join_path(tmp, kManifestFileName),
+                                            encode_manifest(manifest_of(copied))));
   }
   LOGKV_RETURN_IF_ERROR(fs.sync_dir(tmp));
   if (report.last_sequence == 0) {

@@ -77,7 +77,7 @@ Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir)
     if (settled || attempt + 1 == kAttempts) break;
   }
   SegmentSet set;
-  set.manifest = std::move(before->manifest);
+  set.manifest = before->manifest;  // a copy: compared again below
   if (!before->damage.is_ok()) {
     std::string what = before->damage.message();
     const std::string named = "'" + join_path(dir, kManifestFileName) + "' ";
@@ -207,9 +207,10 @@ Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir)
   set.listing.segment_ids = std::move(kept);
   set.listing.hint_ids = std::move(hints);
   set.listing.temp_names = std::move(listing.temp_names);
-  if (!settled && !set.problems.empty()) {
-    // Looked up again above, a file may still have changed since; a problem seen while the
-    // writer keeps publishing counts only if the manifest has not moved on meanwhile.
+  if (!set.problems.empty()) {
+    // The files were looked at after the manifest was read (sizes, the contents of a segment
+    // above the newest), and a writer may have published since: a problem counts only if the
+    // manifest has not moved on meanwhile. A writer holding the lock sees no change.
     Result<ManifestRead> now = read_for_reconcile(fs, dir);
     if (!now.is_ok()) return now.status();
     if (!(*now == *before)) {
