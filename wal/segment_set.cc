@@ -165,9 +165,16 @@ Result<SegmentSet> reconcile_segment_set(FileSystem& fs, const std::string& dir)
   if (!present.empty() && present.back() > manifest.newest_id) rolled = present.back();
   for (uint64_t id : present) {
     if (listed(id)) continue;
-    Result<bool> empty = id == rolled ? holds_no_record(fs, segment_path(id)) : false;
-    if (!empty.is_ok()) return empty.status();
-    if (*empty) {
+    Result<bool> accepted = id == rolled ? holds_no_record(fs, segment_path(id)) : false;
+    if (!accepted.is_ok()) return accepted.status();
+    if (!*accepted && id == rolled) {
+      // A reader beside a writer: the roll may have been published, and records appended, since
+      // the manifest was read. Then the manifest on disk now names it, and it is the store's.
+      Result<ManifestRead> now = read_for_reconcile(fs, dir);
+      if (!now.is_ok()) return now.status();
+      *accepted = now->manifest && now->manifest->newest_id >= id;
+    }
+    if (*accepted) {
       kept.push_back(id);
     } else if (id == rolled && !manifest.is_pending(id) && !contains(manifest.retired, id)) {
       Result<uint64_t> bytes = fs.file_size(segment_path(id));
