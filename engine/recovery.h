@@ -11,8 +11,8 @@
 #include "index/key_directory.h"
 #include "logkv/status.h"
 #include "wal/damage_scan.h"
-#include "wal/segment_table.h"
 #include "wal/segment_set.h"
+#include "wal/segment_table.h"
 
 namespace logkv {
 

@@ -41,9 +41,9 @@ std::string describe_violation(const LimitViolation& violation) {
 }
 
 // Removes every file a store writes (segments, hints, temporary files, the lock file, the space
-// reserve, the close marker, the manifest) from `dir`, which must hold nothing else: a foreign file is
-// kCorruption naming it, and nothing is removed, so that a wrong path never costs a user's files.
-// Does not sync the folder.
+// reserve, the close marker, the manifest) from `dir`, which must hold nothing else: a foreign file
+// is kCorruption naming it, and nothing is removed, so that a wrong path never costs a user's
+// files. Does not sync the folder.
 Status remove_store_files(FileSystem& fs, const std::string& dir) {
   Result<StoreFolderListing> listing = list_store_folder(fs, dir);
   if (!listing.is_ok()) return listing.status();
