@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/store_impl.h"
@@ -155,6 +157,13 @@ TEST_F(ImportCrashTest, ProcessCrashBeforeEveryOperationLeavesNoStoreOrTheWholeS
   const uint64_t operations = count_operations();
   for (uint64_t n = 1; n <= operations + 1; ++n) {
     const std::string target = dir_.file("case-" + std::to_string(n)) + "/store";
+    // A thread the previous case joined may still be listed until the kernel reaps it (join
+    // returns when the thread has released its memory, before its task is gone): wait for it,
+    // boundedly, rather than fork beside it.
+    const auto reap_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (thread_count() != 1 && std::chrono::steady_clock::now() < reap_deadline) {
+      std::this_thread::yield();
+    }
     ASSERT_EQ(thread_count(), 1u) << "a forked child needs a single-threaded parent";
     std::cout.flush();
     std::fflush(nullptr);
