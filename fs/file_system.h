@@ -4,10 +4,10 @@
 // MemFileSystem keeps files in memory, tracks what was synced and can simulate a power loss;
 // tests wrap either to inject failures. Paths are plain strings joined with '/'.
 //
-// Thread-safety: a FileSystem may be called from many threads at once. A WritableFile is used by
-// one thread at a time. A RandomAccessFile may be read by many threads at once, also while the
-// same file is being appended to through a WritableFile (reads see every byte that append()
-// returned for).
+// Thread-safety: a FileSystem may be called from many threads at once. A WritableFile or an
+// OverwritableFile is used by one thread at a time. A RandomAccessFile may be read by many
+// threads at once, also while the same file is being appended to through a WritableFile (reads
+// see every byte that append() returned for).
 #ifndef LOGKV_FS_FILE_SYSTEM_H_
 #define LOGKV_FS_FILE_SYSTEM_H_
 
@@ -67,6 +67,19 @@ class RandomAccessFile {
   virtual Result<uint64_t> size() const = 0;
 };
 
+// A small existing file rewritten in place (pwrite at an offset), never synced through this
+// handle: for a record whose loss or damage costs only knowledge, such as the synced-point
+// marker (wal/synced_marker.h). After a power loss each 512-byte sector written since the file's
+// last sync may hold the old bytes, the new ones or a mix, so what is written must carry a
+// checksum of its own.
+class OverwritableFile {
+ public:
+  virtual ~OverwritableFile() = default;
+  // Writes all of `data` at `offset`, replacing the bytes there (the file grows when it ends
+  // before offset + data.size()). After a failure the bytes there are unknown.
+  virtual Status write_at(uint64_t offset, std::string_view data) = 0;
+};
+
 // Held while a store folder is locked; destroying it releases the lock.
 class FileLock {
  public:
@@ -91,6 +104,8 @@ class FileSystem {
   virtual Result<std::unique_ptr<WritableFile>> open_writable(const std::string& path,
                                                               OpenMode mode) = 0;
   virtual Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) = 0;
+  // Opens an existing file to be rewritten in place; kNotFound when it does not exist.
+  virtual Result<std::unique_ptr<OverwritableFile>> open_overwritable(const std::string& path) = 0;
   // kNotFound when the file does not exist.
   virtual Result<uint64_t> file_size(const std::string& path) = 0;
   // Names (not paths) of the entries of `dir`, without "." and "..", in no particular order.

@@ -102,6 +102,16 @@ Result<std::unique_ptr<RandomAccessFile>> MemFileSystem::open_random_access(
       std::make_unique<mem::MemRandomAccessFile>(state_, std::move(*inode), path));
 }
 
+Result<std::unique_ptr<OverwritableFile>> MemFileSystem::open_overwritable(
+    const std::string& path) {
+  std::lock_guard lock(state_->mutex);
+  Result<std::shared_ptr<Inode>> inode =
+      find_file(*state_, path, "cannot open '" + path + "' for rewriting");
+  if (!inode.is_ok()) return inode.status();
+  return std::unique_ptr<OverwritableFile>(
+      std::make_unique<mem::MemOverwritableFile>(state_, std::move(*inode), path));
+}
+
 Result<uint64_t> MemFileSystem::file_size(const std::string& path) {
   std::lock_guard lock(state_->mutex);
   Result<std::shared_ptr<Inode>> inode =
@@ -197,6 +207,7 @@ Status MemFileSystem::truncate(const std::string& path, uint64_t size) {
   if (!inode.is_ok()) return inode.status();
   (*inode)->data.resize(size, '\0');
   (*inode)->durable_data = (*inode)->data;
+  (*inode)->rewritten = false;
   return Status::ok();
 }
 
@@ -237,6 +248,7 @@ Status MemFileSystem::write_file(const std::string& path, std::string_view bytes
   if (inode == nullptr) inode = std::make_shared<Inode>();
   inode->data.assign(bytes);
   inode->durable_data.assign(bytes);
+  inode->rewritten = false;
   location->dir->entries[location->name] = inode;
   location->dir->durable_entries[location->name] = inode;
   return Status::ok();

@@ -9,7 +9,8 @@
 //   - A file (an "inode") has `data`, what reads see, and `durable_data`, its content as of the
 //     last successful WritableFile::sync() (or truncate(), which makes the whole file durable,
 //     like the fsync that PosixFileSystem::truncate does). Synced bytes are never altered by a
-//     power loss.
+//     power loss, except those an OverwritableFile rewrote since: they may come back old, new
+//     or garbled.
 //   - A folder has `entries` (name -> inode) and `durable_entries`, the entries as of its last
 //     sync_dir(). Creating, renaming and removing a file change only `entries`. Syncing a file
 //     does not make its name durable, and syncing a folder does not make file data durable.
@@ -48,6 +49,7 @@ class MemFileSystem final : public FileSystem {
   Result<std::unique_ptr<WritableFile>> open_writable(const std::string& path,
                                                       OpenMode mode) override;
   Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) override;
+  Result<std::unique_ptr<OverwritableFile>> open_overwritable(const std::string& path) override;
   Result<uint64_t> file_size(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& dir) override;
   Status create_dirs(const std::string& dir) override;

@@ -35,6 +35,7 @@ Status MemWritableFile::sync() {
   std::lock_guard lock(state_->mutex);
   LOGKV_RETURN_IF_ERROR(check_usable("sync"));
   inode_->durable_data = inode_->data;
+  inode_->rewritten = false;
   return Status::ok();
 }
 
@@ -48,6 +49,23 @@ Status MemWritableFile::close() {
 uint64_t MemWritableFile::size() const {
   std::lock_guard lock(state_->mutex);
   return size_bytes_;
+}
+
+MemOverwritableFile::MemOverwritableFile(std::shared_ptr<State> state, std::shared_ptr<Inode> inode,
+                                         std::string path)
+    : state_(std::move(state)),
+      inode_(std::move(inode)),
+      path_(std::move(path)),
+      epoch_(state_->epoch) {}
+
+Status MemOverwritableFile::write_at(uint64_t offset, std::string_view data) {
+  std::lock_guard lock(state_->mutex);
+  if (epoch_ != state_->epoch) return crashed_error("write to", path_);
+  std::string& content = inode_->data;
+  if (content.size() < offset + data.size()) content.resize(offset + data.size(), '\0');
+  content.replace(offset, data.size(), data);
+  inode_->rewritten = true;
+  return Status::ok();
 }
 
 MemRandomAccessFile::MemRandomAccessFile(std::shared_ptr<State> state, std::shared_ptr<Inode> inode,

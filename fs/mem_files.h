@@ -41,6 +41,21 @@ class MemWritableFile final : public WritableFile {
   uint64_t size_bytes_;  // guarded by state_->mutex
 };
 
+class MemOverwritableFile final : public OverwritableFile {
+ public:
+  // Precondition: the caller holds state->mutex (to read the epoch).
+  MemOverwritableFile(std::shared_ptr<State> state, std::shared_ptr<Inode> inode, std::string path);
+
+  // Changes what reads see at once; durable_data keeps the old bytes until a sync of the file.
+  Status write_at(uint64_t offset, std::string_view data) override;
+
+ private:
+  const std::shared_ptr<State> state_;
+  const std::shared_ptr<Inode> inode_;
+  const std::string path_;
+  const uint64_t epoch_;
+};
+
 class MemRandomAccessFile final : public RandomAccessFile {
  public:
   // Precondition: the caller holds state->mutex (to read the epoch).

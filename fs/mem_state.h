@@ -18,11 +18,14 @@
 
 namespace logkv::mem {
 
-// A file's content. Invariant: durable_data is a prefix of data (appends only add to data;
-// sync and truncate make both equal).
+// A file's content. Invariant: durable_data is no longer than data, and unless `rewritten` is
+// set it is a prefix of data (appends only add to data; sync and truncate make both equal).
 struct Inode {
   std::string data;
   std::string durable_data;
+  // Set by an OverwritableFile's write since the last sync: bytes of data before
+  // durable_data.size() may differ from durable_data.
+  bool rewritten = false;
 };
 
 using Entries = std::map<std::string, std::shared_ptr<Inode>>;

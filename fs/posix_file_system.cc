@@ -8,7 +8,10 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "fs/io_uring_probe.h"
 #include "fs/logical_end.h"
@@ -40,6 +43,24 @@ int fsync_retrying_eintr(int fd) {
   } while (result != 0 && errno == EINTR);
   return result;
 }
+
+class PosixOverwritableFile final : public OverwritableFile {
+ public:
+  PosixOverwritableFile(UniqueFd fd, std::string path)
+      : fd_(std::move(fd)), path_(std::move(path)) {}
+
+  Status write_at(uint64_t offset, std::string_view data) override {
+    const int error_number = pwrite_fully(fd_.get(), data, offset);
+    if (error_number == 0) return Status::ok();
+    return posix_error("cannot write " + std::to_string(data.size()) + " bytes at offset " +
+                           std::to_string(offset) + " of '" + path_ + "'",
+                       error_number);
+  }
+
+ private:
+  const UniqueFd fd_;
+  const std::string path_;
+};
 
 std::string parent_dir(const std::string& path) {
   const size_t slash = path.find_last_of('/');
@@ -175,6 +196,14 @@ Result<std::unique_ptr<WritableFile>> PosixFileSystem::open_writable(const std::
 Result<std::unique_ptr<RandomAccessFile>> PosixFileSystem::open_random_access(
     const std::string& path) {
   return PosixMappedFile::open(path, 0);
+}
+
+Result<std::unique_ptr<OverwritableFile>> PosixFileSystem::open_overwritable(
+    const std::string& path) {
+  Result<UniqueFd> fd = open_fd(path, O_WRONLY, "for rewriting");
+  if (!fd.is_ok()) return fd.status();
+  return std::unique_ptr<OverwritableFile>(
+      std::make_unique<PosixOverwritableFile>(std::move(*fd), path));
 }
 
 Result<uint64_t> PosixFileSystem::file_size(const std::string& path) {

@@ -82,6 +82,8 @@ class PosixFileSystem final : public FileSystem {
                                                       OpenMode mode) override;
   // Maps the file's current size; the mapping grows when reads reach past it.
   Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) override;
+  // pwrite on a descriptor opened write-only, never O_APPEND.
+  Result<std::unique_ptr<OverwritableFile>> open_overwritable(const std::string& path) override;
   Result<uint64_t> file_size(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& dir) override;
   Status create_dirs(const std::string& dir) override;

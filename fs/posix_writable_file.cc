@@ -24,7 +24,16 @@ const char* zero_buffer() {
   return zeros.data();
 }
 
-// pwrite of all of `data` at `offset`, over short writes and EINTR. Returns 0 or an errno.
+int fdatasync_retrying_eintr(int fd) {
+  int result;
+  do {
+    result = ::fdatasync(fd);
+  } while (result != 0 && errno == EINTR);
+  return result == 0 ? 0 : errno;
+}
+
+}  // namespace
+
 int pwrite_fully(int fd, std::string_view data, uint64_t offset) {
   while (!data.empty()) {
     const ssize_t written = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
@@ -39,16 +48,6 @@ int pwrite_fully(int fd, std::string_view data, uint64_t offset) {
   }
   return 0;
 }
-
-int fdatasync_retrying_eintr(int fd) {
-  int result;
-  do {
-    result = ::fdatasync(fd);
-  } while (result != 0 && errno == EINTR);
-  return result == 0 ? 0 : errno;
-}
-
-}  // namespace
 
 Result<OpenedForWriting> open_for_writing(const std::string& path, OpenMode mode) {
   const int flags =

@@ -341,6 +341,32 @@ TYPED_TEST_P(FileSystemContractTest, ConcurrentReadersSeeEveryAppendedByte) {
   EXPECT_GE(reads.load(), static_cast<uint64_t>(kReaders));
 }
 
+TYPED_TEST_P(FileSystemContractTest, OverwriteReplacesBytesInPlaceAndCanGrowTheFile) {
+  this->write("marker", "0123456789");
+  Result<std::unique_ptr<OverwritableFile>> file =
+      this->fs().open_overwritable(this->path("marker"));
+  ASSERT_TRUE(file.is_ok()) << file.status().to_string();
+  Result<std::unique_ptr<RandomAccessFile>> reader =
+      this->fs().open_random_access(this->path("marker"));
+  ASSERT_TRUE(reader.is_ok());
+  ASSERT_TRUE((*file)->write_at(2, "ab").is_ok());
+  EXPECT_EQ(this->read_all("marker"), "01ab456789");
+  ASSERT_TRUE((*file)->write_at(0, "XY").is_ok());
+  EXPECT_EQ(this->read_all("marker"), "XYab456789") << "rewritten again at another offset";
+  ASSERT_TRUE((*file)->write_at(8, "end!").is_ok());
+  EXPECT_EQ(this->read_all("marker"), "XYab4567end!");
+  EXPECT_EQ(this->fs().file_size(this->path("marker")).value(), 12u);
+  char scratch[4];
+  Result<std::string_view> bytes = (*reader)->read_copy(0, 4, scratch);
+  ASSERT_TRUE(bytes.is_ok());
+  EXPECT_EQ(*bytes, "XYab") << "a reader opened before sees the rewrite";
+}
+
+TYPED_TEST_P(FileSystemContractTest, OverwriteOfMissingFileIsNotFound) {
+  EXPECT_EQ(this->fs().open_overwritable(this->path("absent")).status().code(),
+            StatusCode::kNotFound);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     FileSystemContractTest, AppendedBytesAreReadBack, AppendExistingContinuesAtTheEnd,
     CreateNewOnExistingFileFails, AppendExistingOnMissingFileIsNotFound,
@@ -352,7 +378,8 @@ REGISTER_TYPED_TEST_SUITE_P(
     SyncDirSucceedsOnExistingFolderOnly, RenameReplacesTheTarget, RenameOfMissingFileIsNotFound,
     RemoveDeletesTheFile, RemoveOfMissingFileIsNotFound, TruncateCutsTheFile,
     TruncateOfMissingFileIsNotFound, SecondLockOfSamePathIsLockedAndNamesThisProcess,
-    LockIsFreeAgainOnceReleased, LockCreatesTheLockFile, ConcurrentReadersSeeEveryAppendedByte);
+    LockIsFreeAgainOnceReleased, LockCreatesTheLockFile, ConcurrentReadersSeeEveryAppendedByte,
+    OverwriteReplacesBytesInPlaceAndCanGrowTheFile, OverwriteOfMissingFileIsNotFound);
 
 }  // namespace logkv::testing
 

@@ -8,7 +8,7 @@
 
 namespace logkv::testing {
 
-constexpr size_t kOperationKindCount = static_cast<size_t>(OperationKind::kReadSize) + 1;
+constexpr size_t kOperationKindCount = static_cast<size_t>(OperationKind::kWriteAt) + 1;
 
 std::string_view operation_kind_name(OperationKind kind) {
   static constexpr std::array<std::string_view, kOperationKindCount> kNames = {
@@ -19,7 +19,8 @@ std::string_view operation_kind_name(OperationKind kind) {
       "truncate",      "lock",
       "append",        "sync",
       "close",         "read",
-      "read_size",
+      "read_size",     "open_overwritable",
+      "write_at",
   };
   return kNames[static_cast<size_t>(kind)];
 }
@@ -171,6 +172,24 @@ class FaultRandomAccessFile final : public RandomAccessFile {
   const std::string path_;
 };
 
+class FaultOverwritableFile final : public OverwritableFile {
+ public:
+  FaultOverwritableFile(std::shared_ptr<fault::State> state, std::unique_ptr<OverwritableFile> base,
+                        std::string path)
+      : state_(std::move(state)), base_(std::move(base)), path_(std::move(path)) {}
+
+  Status write_at(uint64_t offset, std::string_view data) override {
+    std::optional<fault::InjectedFault> fault = state_->begin(OperationKind::kWriteAt, path_);
+    if (fault) return fault->status;
+    return base_->write_at(offset, data);
+  }
+
+ private:
+  const std::shared_ptr<fault::State> state_;
+  const std::unique_ptr<OverwritableFile> base_;
+  const std::string path_;
+};
+
 }  // namespace
 
 FaultFileSystem::FaultFileSystem(std::shared_ptr<FileSystem> base)
@@ -238,6 +257,15 @@ Result<std::unique_ptr<RandomAccessFile>> FaultFileSystem::open_random_access(
   if (!file.is_ok()) return file.status();
   return std::unique_ptr<RandomAccessFile>(
       std::make_unique<FaultRandomAccessFile>(state_, std::move(*file), path));
+}
+
+Result<std::unique_ptr<OverwritableFile>> FaultFileSystem::open_overwritable(
+    const std::string& path) {
+  if (auto fault = state_->begin(OperationKind::kOpenOverwritable, path)) return fault->status;
+  Result<std::unique_ptr<OverwritableFile>> file = base_->open_overwritable(path);
+  if (!file.is_ok()) return file.status();
+  return std::unique_ptr<OverwritableFile>(
+      std::make_unique<FaultOverwritableFile>(state_, std::move(*file), path));
 }
 
 Result<uint64_t> FaultFileSystem::file_size(const std::string& path) {

@@ -5,8 +5,9 @@
 // simulate_power_loss() (tests/support/mem_power_loss.h) just before the 3rd sync).
 //
 // What counts as an operation: every FileSystem call, and every call on the files it opens
-// (WritableFile::append/sync/close, RandomAccessFile::read/size); WritableFile::size(), which
-// cannot fail, is not counted. An injected failure counts as an operation too.
+// (WritableFile::append/sync/close, RandomAccessFile::read/size, OverwritableFile::write_at);
+// WritableFile::size(), which cannot fail, is not counted. An injected failure counts as an
+// operation too.
 //
 // An injected failure does not reach the wrapped file system (except the prefix of a short
 // write) and returns the chosen StatusCode with the message
@@ -45,6 +46,8 @@ enum class OperationKind : uint8_t {
   kClose,     // WritableFile::close
   kRead,      // RandomAccessFile::read
   kReadSize,  // RandomAccessFile::size
+  kOpenOverwritable,
+  kWriteAt,  // OverwritableFile::write_at
 };
 
 // A lower-case name, e.g. "sync_dir", "append".
@@ -88,6 +91,7 @@ class FaultFileSystem final : public FileSystem {
   Result<std::unique_ptr<WritableFile>> open_writable(const std::string& path,
                                                       OpenMode mode) override;
   Result<std::unique_ptr<RandomAccessFile>> open_random_access(const std::string& path) override;
+  Result<std::unique_ptr<OverwritableFile>> open_overwritable(const std::string& path) override;
   Result<uint64_t> file_size(const std::string& path) override;
   Result<std::vector<std::string>> list_dir(const std::string& dir) override;
   Status create_dirs(const std::string& dir) override;

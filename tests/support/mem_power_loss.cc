@@ -81,8 +81,37 @@ void settle_entries(State& state, std::mt19937_64& random) {
   }
 }
 
+// Appends to `out` the bytes [begin, end) of a sector as a garbled write leaves them.
+void garble(size_t begin, size_t end, std::mt19937_64& random, std::string* out) {
+  const bool zeros = (random() & 1) != 0;
+  for (size_t i = begin; i < end; ++i) {
+    out->push_back(zeros ? '\0' : static_cast<char>(random() & 0xff));
+  }
+}
+
+// Settles the sectors of synced bytes an OverwritableFile rewrote since: each that differs
+// keeps the new bytes (probability 1/2), goes back to the old ones (1/4) or is garbled (1/4).
+void settle_rewritten(Inode& inode, std::mt19937_64& random) {
+  std::string& survived = inode.durable_data;
+  for (size_t offset = 0; offset < survived.size(); offset += kSectorBytes) {
+    const size_t length = std::min(kSectorBytes, survived.size() - offset);
+    if (survived.compare(offset, length, inode.data, offset, length) == 0) continue;
+    const uint64_t fate = random() % 4;
+    if (fate == 3) continue;  // the old bytes
+    if (fate == 2) {
+      std::string garbled;
+      garble(offset, offset + length, random, &garbled);
+      survived.replace(offset, length, garbled);
+    } else {
+      survived.replace(offset, length, inode.data, offset, length);
+    }
+  }
+  inode.rewritten = false;
+}
+
 // Keeps, garbles or drops the unsynced sectors of one file, and makes the result durable.
 void settle_data(Inode& inode, std::mt19937_64& random) {
+  if (inode.rewritten) settle_rewritten(inode, random);
   const std::string& data = inode.data;
   std::string& survived = inode.durable_data;
   size_t offset = survived.size();
@@ -91,10 +120,7 @@ void settle_data(Inode& inode, std::mt19937_64& random) {
     const uint64_t fate = random() % 4;
     if (fate == 3) break;  // dropped: the file ends here
     if (fate == 2) {       // garbled
-      const bool zeros = (random() & 1) != 0;
-      for (size_t i = offset; i < end; ++i) {
-        survived.push_back(zeros ? '\0' : static_cast<char>(random() & 0xff));
-      }
+      garble(offset, end, random, &survived);
     } else {
       survived.append(data, offset, end - offset);
     }
@@ -116,6 +142,7 @@ void apply_power_loss(State& state, uint64_t seed, PowerLossMode mode) {
         settle_data(*inode, random);
       } else {
         inode->data = inode->durable_data;
+        inode->rewritten = false;
       }
     }
   }
@@ -131,14 +158,19 @@ void MemFileSystemPeer::simulate_power_loss(MemFileSystem& fs, uint64_t seed, Po
   mem::apply_power_loss(*fs.state_, seed, mode);
 }
 
-size_t MemFileSystemPeer::unsynced_bytes(const MemFileSystem& fs) {
+size_t MemFileSystemPeer::unsynced_bytes(const MemFileSystem& fs, std::string_view except_name) {
   std::lock_guard lock(fs.state_->mutex);
   std::set<const mem::Inode*> counted;
   size_t unsynced = 0;
   for (const auto& [path, dir] : fs.state_->directories) {
     for (const auto& [name, inode] : dir.entries) {
+      if (!except_name.empty() && name == except_name) continue;
       if (!counted.insert(inode.get()).second) continue;
       unsynced += inode->data.size() - inode->durable_data.size();
+      if (!inode->rewritten) continue;
+      for (size_t i = 0; i < inode->durable_data.size(); ++i) {
+        if (inode->data[i] != inode->durable_data[i]) ++unsynced;
+      }
     }
   }
   return unsynced;
@@ -148,6 +180,8 @@ void simulate_power_loss(MemFileSystem& fs, uint64_t seed, PowerLossMode mode) {
   MemFileSystemPeer::simulate_power_loss(fs, seed, mode);
 }
 
-size_t unsynced_bytes(const MemFileSystem& fs) { return MemFileSystemPeer::unsynced_bytes(fs); }
+size_t unsynced_bytes(const MemFileSystem& fs, std::string_view except_name) {
+  return MemFileSystemPeer::unsynced_bytes(fs, except_name);
+}
 
 }  // namespace logkv
