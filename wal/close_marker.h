@@ -8,8 +8,7 @@
 // has exactly that length: any append since (a later open's preallocation or records) makes the
 // file longer, so a stale marker never needs removing, it just stops matching.
 //
-//   preamble (wal/file_preamble.h: "LOGKVCLS", version 1, segment id) | u64 segment_bytes |
-//   u64 checksum: XXH3-64 of the 32 bytes before it
+//   wal/segment_length_file.h with magic "LOGKVCLS", version 1: segment id, segment_bytes, checksum
 //
 // A missing, damaged or foreign marker only means "not known to be closed cleanly": the old rule
 // applies, so a store written by a version without markers opens as before.
@@ -27,22 +26,17 @@
 #include "fs/file_system.h"
 #include "logkv/status.h"
 #include "wal/file_preamble.h"
+#include "wal/segment_length_file.h"
 
 namespace logkv {
 
 inline constexpr std::string_view kCloseMarkerMagic = "LOGKVCLS";
 inline constexpr uint32_t kCloseMarkerFormatVersion = 1;
-inline constexpr size_t kCloseMarkerSegmentBytesOffset = kPreambleBytes;
-inline constexpr size_t kCloseMarkerChecksumOffset = kCloseMarkerSegmentBytesOffset + 8;
-inline constexpr size_t kCloseMarkerBytes = kCloseMarkerChecksumOffset + 8;
+inline constexpr size_t kCloseMarkerBytes = kSegmentLengthFileBytes;
 
 static_assert(kCloseMarkerMagic.size() == kPreambleMagicBytes);
-static_assert(kCloseMarkerBytes == 40);
 
-struct CloseMarker {
-  uint64_t segment_id = 0;
-  uint64_t segment_bytes = 0;
-};
+using CloseMarker = SegmentLength;
 
 std::string encode_close_marker(const CloseMarker& marker);
 // nullopt unless `bytes` is exactly one intact marker.
@@ -57,12 +51,6 @@ Status write_close_marker(FileSystem& fs, const std::string& dir, const CloseMar
 // an error only when the marker exists but cannot be read.
 Result<bool> closed_cleanly_at(FileSystem& fs, const std::string& dir, uint64_t segment_id,
                                uint64_t segment_bytes);
-
-// Whether damage at the end of segment `segment_id` may be a write torn by a crash rather than
-// damage: only in the newest segment, and not when a clean close left it `segment_bytes` long
-// (closed_cleanly_at). The one rule open, check and repair share; errors as closed_cleanly_at.
-Result<bool> end_may_be_torn(FileSystem& fs, const std::string& dir, uint64_t segment_id,
-                             uint64_t segment_bytes, bool is_newest);
 
 }  // namespace logkv
 

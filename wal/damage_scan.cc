@@ -70,7 +70,7 @@ DamagedRange describe_damage(std::string_view contents, const SegmentScan& scan,
         {std::string(contents.substr(range.damage_offset + kRecordHeaderBytes, key_bytes)),
          sequence_max});
     range.keys_complete = true;
-  } else if (range.damage_offset == range.end) {
+  } else if (range.damage_offset == range.end && !scan.cut_short) {
     range.keys_complete = true;  // a batch cut short at the end of the segment: no bad bytes
   }
   return range;
@@ -79,10 +79,10 @@ DamagedRange describe_damage(std::string_view contents, const SegmentScan& scan,
 }  // namespace
 
 DamageTolerantScan scan_segment_past_damage(
-    std::string_view contents, std::string_view file_name, uint64_t segment_id, bool is_newest,
+    std::string_view contents, std::string_view file_name, uint64_t segment_id, SyncedPrefix synced,
     const std::function<void(const ScannedRecord&)>& visit) {
   DamageTolerantScan result;
-  SegmentScan scan = scan_segment(contents, file_name, segment_id, is_newest, visit);
+  SegmentScan scan = scan_segment(contents, file_name, segment_id, synced, visit);
   while (true) {
     result.records += scan.records;
     result.last_sequence = std::max(result.last_sequence, scan.last_sequence);
@@ -106,7 +106,7 @@ DamageTolerantScan scan_segment_past_damage(
       result.valid_end = contents.size();
       return result;
     }
-    scan = scan_records_from(contents, file_name, is_newest, *resume, scan.last_sequence, visit);
+    scan = scan_records_from(contents, file_name, synced, *resume, scan.last_sequence, visit);
   }
 }
 

@@ -65,7 +65,7 @@ struct DamageTolerantScan {
 };
 
 DamageTolerantScan scan_segment_past_damage(std::string_view contents, std::string_view file_name,
-                                            uint64_t segment_id, bool is_newest,
+                                            uint64_t segment_id, SyncedPrefix synced,
                                             const std::function<void(const ScannedRecord&)>& visit);
 
 }  // namespace logkv

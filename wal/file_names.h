@@ -33,6 +33,7 @@ inline constexpr char kLockFileName[] = "LOCK";
 inline constexpr char kReserveFileName[] = "RESERVE";
 inline constexpr char kCloseMarkerFileName[] = "CLOSED";
 inline constexpr char kManifestFileName[] = "MANIFEST";
+inline constexpr char kSyncedMarkerFileName[] = "SYNCED";
 // The folder `logkv repair` keeps the original of every file it changes in, one subfolder per
 // run (docs/TOOL.md, "repair"). Opens pass it by.
 inline constexpr char kLostAndFoundName[] = "lost+found";

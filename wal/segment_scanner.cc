@@ -49,18 +49,21 @@ std::optional<uint64_t> find_record_proving_synced(std::string_view contents,
   return std::nullopt;
 }
 
-// Settles the scan once bytes at `damage_offset` turned out bad (`why` says how): corruption in
-// an older segment; in the newest, a torn tail unless a later record proves they were durable.
-void settle_bad_bytes(std::string_view contents, std::string_view file_name, bool is_newest,
+// Settles the scan once bytes at `damage_offset` turned out bad (`why` says how): corruption where
+// the bytes are known to have been synced; past that, a torn tail unless a later record proves
+// they were durable.
+void settle_bad_bytes(std::string_view contents, std::string_view file_name, SyncedPrefix synced,
                       uint64_t damage_offset, const std::string& why, SegmentScan* scan) {
   scan->valid_end = damage_offset;
   scan->damage_offset = damage_offset;
   std::string message =
       std::string(file_name) + ": " + why + " at offset " + std::to_string(damage_offset);
-  if (!is_newest) {
-    message +=
-        "; the segment had been synced in full (it is not the newest, or a clean close left "
-        "it so), so this is damage, not a torn write";
+  if (damage_offset < synced.bytes) {
+    message += synced.is_whole()
+                   ? "; " + std::string(synced.why)
+                   : "; the first " + std::to_string(synced.bytes) +
+                         " bytes of the segment were durable (" + std::string(synced.why) + ")";
+    message += ", so this is damage, not a torn write";
     scan->status = Status::corruption(message + std::string(kWhatToDo));
     return;
   }
@@ -76,6 +79,20 @@ void settle_bad_bytes(std::string_view contents, std::string_view file_name, boo
              " was appended after the first " + std::to_string(synced_offset) +
              " bytes had been synced, so this is damage to durable data, not a torn write";
   scan->status = Status::corruption(message + std::string(kWhatToDo));
+}
+
+// Settles a scan that read up to the end of the file when the file is shorter than the bytes known
+// to have been synced: it was cut, and whatever followed is lost.
+void settle_cut_short(std::string_view file_name, SyncedPrefix synced, uint64_t file_bytes,
+                      SegmentScan* scan) {
+  scan->status = Status::corruption(
+      std::string(file_name) + ": the segment is " + std::to_string(file_bytes) +
+      " bytes long, but its first " + std::to_string(synced.bytes) + " bytes were durable (" +
+      std::string(synced.why) + "), so it was cut short and the records after offset " +
+      std::to_string(file_bytes) + " are lost" + std::string(kWhatToDo));
+  scan->damage_offset = file_bytes;
+  scan->cut_short = true;
+  scan->torn_tail = false;
 }
 
 // Why a cleanly decoded record cannot follow the records before it, or nothing when it can. A
@@ -102,6 +119,12 @@ std::optional<std::string> check_record_order(const Record& record, uint64_t off
 
 SegmentScan scan_segment(std::string_view contents, std::string_view file_name, uint64_t segment_id,
                          bool is_newest, const std::function<void(const ScannedRecord&)>& visit) {
+  return scan_segment(contents, file_name, segment_id, SyncedPrefix::of(is_newest), visit);
+}
+
+SegmentScan scan_segment(std::string_view contents, std::string_view file_name, uint64_t segment_id,
+                         SyncedPrefix synced,
+                         const std::function<void(const ScannedRecord&)>& visit) {
   SegmentScan scan;
   scan.file_bytes = contents.size();
 
@@ -110,15 +133,17 @@ SegmentScan scan_segment(std::string_view contents, std::string_view file_name, 
     // A crash while the segment was being created leaves it short, with header bytes that
     // never reached the disk and read back as zeros, or (the header being unsynced data) with a
     // garbled header and nothing after it: records are appended only once the header is synced.
-    // Any other bad header is damage.
-    if (is_newest && contents.size() < kSegmentHeaderBytes) {
+    // Any other bad header is damage, and so is any bad header known to have been synced.
+    const bool header_may_be_torn = synced.bytes == 0;
+    if (header_may_be_torn && contents.size() < kSegmentHeaderBytes) {
       scan.torn_tail = true;
       return scan;
     }
     const bool garbled_header_alone =
         contents.size() == kSegmentHeaderBytes && !segment_header_checksum_matches(contents);
-    if (is_newest && (garbled_header_alone || is_partly_written_header(contents, segment_id))) {
-      settle_bad_bytes(contents, file_name, is_newest, 0, "partly or wholly zero segment header",
+    if (header_may_be_torn &&
+        (garbled_header_alone || is_partly_written_header(contents, segment_id))) {
+      settle_bad_bytes(contents, file_name, synced, 0, "partly or wholly zero segment header",
                        &scan);
       return scan;
     }
@@ -126,11 +151,11 @@ SegmentScan scan_segment(std::string_view contents, std::string_view file_name, 
     return scan;
   }
 
-  return scan_records_from(contents, file_name, is_newest, kSegmentHeaderBytes, 0, visit);
+  return scan_records_from(contents, file_name, synced, kSegmentHeaderBytes, 0, visit);
 }
 
-SegmentScan scan_records_from(std::string_view contents, std::string_view file_name, bool is_newest,
-                              uint64_t offset, uint64_t last_sequence,
+SegmentScan scan_records_from(std::string_view contents, std::string_view file_name,
+                              SyncedPrefix synced, uint64_t offset, uint64_t last_sequence,
                               const std::function<void(const ScannedRecord&)>& visit) {
   SegmentScan scan;
   scan.file_bytes = contents.size();
@@ -147,7 +172,7 @@ SegmentScan scan_records_from(std::string_view contents, std::string_view file_n
   while (offset < contents.size()) {
     const DecodedRecord decoded = decode_record(contents.substr(offset));
     if (decoded.status != DecodeStatus::kOk) {
-      settle_bad_bytes(contents, file_name, is_newest, offset, std::string(decoded.reason), &scan);
+      settle_bad_bytes(contents, file_name, synced, offset, std::string(decoded.reason), &scan);
       cut_at_batch_start();
       return scan;
     }
@@ -175,18 +200,22 @@ SegmentScan scan_records_from(std::string_view contents, std::string_view file_n
     visit(scanned);
     scan.valid_end = offset;
   }
+  if (!synced.is_whole() && contents.size() < synced.bytes) {
+    cut_at_batch_start();
+    settle_cut_short(file_name, synced, contents.size(), &scan);
+    return scan;
+  }
   if (!batch.empty()) {
     // Every record is intact but the batch's last one is missing.
-    if (is_newest) {
-      scan.torn_tail = true;
+    if (synced.is_whole()) {
+      scan.status =
+          Status::corruption(std::string(file_name) +
+                             ": the segment ends inside the atomic batch that starts at offset " +
+                             std::to_string(batch_start) + "; " + std::string(synced.why) +
+                             ", so this is damage, not a torn write" + std::string(kWhatToDo));
     } else {
-      scan.status = Status::corruption(
-          std::string(file_name) +
-          ": the segment ends inside the atomic batch that starts at offset " +
-          std::to_string(batch_start) +
-          "; the segment had been synced in full (it is not the newest, or a clean close left "
-          "it so), so this is damage, not a torn write" +
-          std::string(kWhatToDo));
+      // A group is synced whole, so a batch is never cut by the end of the synced bytes.
+      scan.torn_tail = true;
     }
     scan.valid_end = batch_start;
     scan.damage_offset = contents.size();

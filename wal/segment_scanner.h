@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string_view>
 
 #include "logkv/status.h"
@@ -21,6 +22,31 @@ struct ScannedRecord {
   Record record;    // key and value point into the scanned contents
   uint64_t offset;  // where the record starts in the file
   uint32_t bytes;   // encoded size of the record
+};
+
+// How much of a segment a reader knows had been synced before any crash. Damage there is
+// corruption, never a torn write, and a file shorter than it was cut. docs/FORMAT.md, "Torn tail or
+// corruption".
+struct SyncedPrefix {
+  static constexpr uint64_t kWholeSegment = std::numeric_limits<uint64_t>::max();
+
+  // Bytes from the start of the file; 0 when nothing is known (then only a later record's
+  // synced_offset can prove bytes durable), kWholeSegment when the whole file was synced.
+  uint64_t bytes = 0;
+  // Why they are known, for messages: "it is not the newest segment", ...
+  std::string_view why;
+
+  static SyncedPrefix unknown() { return {}; }
+  static SyncedPrefix whole(std::string_view why) { return {kWholeSegment, why}; }
+  // A newest segment's extent as the writer recorded it (wal/synced_marker.h).
+  static SyncedPrefix recorded(uint64_t bytes) {
+    return {bytes, "the writer recorded (in SYNCED) that they had been synced"};
+  }
+  // The rule for a segment known only to be the newest or not.
+  static SyncedPrefix of(bool is_newest) {
+    return is_newest ? unknown() : whole("the segment is not the newest and was synced in full");
+  }
+  bool is_whole() const { return bytes == kWholeSegment; }
 };
 
 struct SegmentScan {
@@ -43,6 +69,9 @@ struct SegmentScan {
   // On corruption: where the bad bytes start. valid_end may lie before it, at the start of an
   // atomic batch whose members before the damage were read but never visited.
   uint64_t damage_offset = 0;
+  // On corruption: the file ends (at damage_offset) before the bytes known to have been synced,
+  // so what followed, and which keys it held, is unknown.
+  bool cut_short = false;
 };
 
 // Scans segment `segment_id`, held whole in `contents`, whose name `file_name` is used in
@@ -51,18 +80,23 @@ struct SegmentScan {
 // Records after the first bad one are never visited, whether the bad bytes are a torn tail or
 // corruption.
 //
-// `is_newest` says whether the segment's tail may have been torn by a crash: true for the last
-// segment of the store, unless a clean close left it exactly as it is (wal/close_marker.h).
-// Every earlier segment was synced in full before the next one was created, and a cleanly closed
-// one at its close, so any damage in it is corruption.
+// `synced` says how much of the segment is known to have been durable, so that damage there is
+// corruption: the whole of every segment but the newest (synced in full before the next one was
+// created) and of a newest one a clean close left as it is (wal/close_marker.h); of the newest,
+// what the writer last recorded in its synced-point marker (wal/synced_marker.h). Only bytes past
+// it may be a torn write.
+SegmentScan scan_segment(std::string_view contents, std::string_view file_name, uint64_t segment_id,
+                         SyncedPrefix synced,
+                         const std::function<void(const ScannedRecord&)>& visit);
+// The same with SyncedPrefix::of(is_newest).
 SegmentScan scan_segment(std::string_view contents, std::string_view file_name, uint64_t segment_id,
                          bool is_newest, const std::function<void(const ScannedRecord&)>& visit);
 
 // As scan_segment, but without the header: walks the records from `offset` on, each of which must
 // have a sequence above `last_sequence`. For readers that resume past damage
 // (wal/damage_scan.h); the synced-offset order restarts there.
-SegmentScan scan_records_from(std::string_view contents, std::string_view file_name, bool is_newest,
-                              uint64_t offset, uint64_t last_sequence,
+SegmentScan scan_records_from(std::string_view contents, std::string_view file_name,
+                              SyncedPrefix synced, uint64_t offset, uint64_t last_sequence,
                               const std::function<void(const ScannedRecord&)>& visit);
 
 }  // namespace logkv

@@ -30,14 +30,18 @@ struct ScanOutcome {
   std::vector<Visit> visits;
 };
 
-ScanOutcome scan(std::string_view contents, bool is_newest) {
+ScanOutcome scan(std::string_view contents, SyncedPrefix synced) {
   ScanOutcome outcome;
   outcome.scan =
-      scan_segment(contents, kFileName, kSegmentId, is_newest, [&](const ScannedRecord& scanned) {
+      scan_segment(contents, kFileName, kSegmentId, synced, [&](const ScannedRecord& scanned) {
         outcome.visits.push_back(
             Visit{scanned.record.sequence, scanned.offset, std::string(scanned.record.key)});
       });
   return outcome;
+}
+
+ScanOutcome scan(std::string_view contents, bool is_newest) {
+  return scan(contents, SyncedPrefix::of(is_newest));
 }
 
 std::vector<uint64_t> sequences(const ScanOutcome& outcome) {
@@ -124,6 +128,57 @@ TEST(SegmentScannerTest, NewestTruncatedLastRecordIsTornTail) {
     expect_torn_tail(outcome, last, cut);
     EXPECT_EQ(sequences(outcome), (std::vector<uint64_t>{10, 11})) << "cut " << cut;
   }
+}
+
+// The synced-point marker (wal/synced_marker.h) makes the bytes it names durable: damage before
+// its length is corruption even with no later record to prove it, damage past it may be torn, and
+// a file shorter than it was cut.
+TEST(SegmentScannerTest, DamageBeforeTheRecordedSyncedLengthIsCorruption) {
+  SegmentBuilder builder = three_records();
+  const uint64_t last = 32 + encoded_record_bytes(5, 3) + encoded_record_bytes(4, 0);
+  for (uint64_t position = last; position < builder.size(); ++position) {
+    std::string damaged = builder.contents();
+    damaged[position] = static_cast<char>(damaged[position] ^ 0x5a);
+    const ScanOutcome torn = scan(damaged, SyncedPrefix::recorded(last));
+    expect_torn_tail(torn, last, builder.size());
+    const ScanOutcome corrupt = scan(damaged, SyncedPrefix::recorded(builder.size()));
+    expect_corruption_at(corrupt, last, "SYNCED");
+    EXPECT_FALSE(corrupt.scan.cut_short);
+    EXPECT_EQ(sequences(corrupt), (std::vector<uint64_t>{10, 11})) << "position " << position;
+  }
+}
+
+TEST(SegmentScannerTest, NewestShorterThanTheRecordedSyncedLengthWasCutShort) {
+  SegmentBuilder builder = three_records();
+  const uint64_t last = 32 + encoded_record_bytes(5, 3) + encoded_record_bytes(4, 0);
+  // Cut exactly where a record ends: well-formed, but shorter than what had been synced.
+  const ScanOutcome outcome = scan(std::string_view(builder.contents()).substr(0, last),
+                                   SyncedPrefix::recorded(builder.size()));
+  EXPECT_EQ(outcome.scan.status.code(), StatusCode::kCorruption);
+  EXPECT_TRUE(outcome.scan.cut_short);
+  EXPECT_FALSE(outcome.scan.torn_tail);
+  EXPECT_EQ(outcome.scan.damage_offset, last);
+  EXPECT_NE(outcome.scan.status.message().find("cut short"), std::string::npos)
+      << outcome.scan.status.to_string();
+  EXPECT_EQ(sequences(outcome), (std::vector<uint64_t>{10, 11}));
+  // Cut to its header, or to nothing at all, likewise.
+  for (uint64_t length : {uint64_t{kSegmentHeaderBytes}, uint64_t{0}}) {
+    const ScanOutcome cut = scan(std::string_view(builder.contents()).substr(0, length),
+                                 SyncedPrefix::recorded(builder.size()));
+    EXPECT_EQ(cut.scan.status.code(), StatusCode::kCorruption) << length;
+    EXPECT_FALSE(cut.scan.torn_tail) << length;
+  }
+  // Not shorter: clean.
+  expect_clean(scan(builder.contents(), SyncedPrefix::recorded(builder.size())), builder.size());
+}
+
+TEST(SegmentScannerTest, ZeroedHeaderIsCorruptionOnceRecordedAsSynced) {
+  std::string contents = encode_segment_header(kSegmentId);
+  contents[5] = 0;
+  EXPECT_TRUE(scan(contents, SyncedPrefix::unknown()).scan.torn_tail);
+  const ScanOutcome outcome = scan(contents, SyncedPrefix::recorded(kSegmentHeaderBytes));
+  EXPECT_EQ(outcome.scan.status.code(), StatusCode::kCorruption);
+  EXPECT_FALSE(outcome.scan.torn_tail);
 }
 
 TEST(SegmentScannerTest, NewestZeroFilledTailIsTornTail) {
@@ -220,7 +275,7 @@ TEST(SegmentScannerTest, OlderSegmentTruncatedLastRecordIsCorruption) {
   const uint64_t last = 32 + encoded_record_bytes(5, 3) + encoded_record_bytes(4, 0);
   const std::string_view cut = std::string_view(builder.contents()).substr(0, builder.size() - 1);
   const ScanOutcome outcome = scan(cut, false);
-  expect_corruption_at(outcome, last, "not the newest, or a clean close");
+  expect_corruption_at(outcome, last, "not the newest and was synced in full");
   EXPECT_EQ(sequences(outcome), (std::vector<uint64_t>{10, 11}));
 }
 
