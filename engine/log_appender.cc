@@ -44,7 +44,25 @@ Status LogAppender::open(uint64_t newest_id, uint64_t valid_bytes, uint64_t next
                               "stop it, then open the store again");
   }
   writer_ = std::make_unique<SegmentWriter>(std::move(*file), newest_id, valid_bytes);
-  return writer_->sync();
+  LOGKV_RETURN_IF_ERROR(writer_->sync());
+  record_synced();
+  return Status::ok();
+}
+
+void LogAppender::record_synced() {
+  if (!synced_marker_failure_.is_ok()) return;
+  const SegmentLength synced{writer_->segment_id(), writer_->synced_bytes()};
+  if (synced_marker_ != nullptr) {
+    synced_marker_->record(synced);
+    synced_marker_failure_ = synced_marker_->failure();
+    return;
+  }
+  Result<std::unique_ptr<SyncedMarkerWriter>> opened = SyncedMarkerWriter::open(fs_, dir_, synced);
+  if (opened.is_ok()) {
+    synced_marker_ = std::move(*opened);
+  } else {
+    synced_marker_failure_ = opened.status();
+  }
 }
 
 Status LogAppender::start_segment(uint64_t id) {
@@ -72,7 +90,9 @@ Status LogAppender::start_segment(uint64_t id) {
   // Before any record is in it: a segment above the manifest's newest then holds none, which is
   // how open tells a roll the crash cut short from a segment that does not belong (wal/
   // segment_set.h, rule 2). It also records the sealed segment's final length.
-  return manifest_.publish(id);
+  LOGKV_RETURN_IF_ERROR(manifest_.publish(id));
+  record_synced();
+  return Status::ok();
 }
 
 Status LogAppender::roll() {
@@ -130,6 +150,7 @@ Status LogAppender::append(std::span<const StagedRecord> staged, std::vector<Ind
     return stop(committed, "cannot write the log");
   }
   active_segment_->bytes.store(writer_->size(), std::memory_order_relaxed);
+  if (options_.sync_mode == SyncMode::kAlways) record_synced();
   return Status::ok();
 }
 
@@ -143,6 +164,7 @@ Status LogAppender::sync(std::string_view what_failed) {
   LOGKV_RETURN_IF_ERROR(stopped_);
   if (!has_unsynced_bytes()) return Status::ok();
   if (Status synced = writer_->sync(); !synced.is_ok()) return stop(synced, what_failed);
+  record_synced();
   return Status::ok();
 }
 

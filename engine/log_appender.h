@@ -6,6 +6,10 @@
 // that a group, and with it every atomic batch, always lies whole in one segment. Every segment
 // it seals is synced first: recovery treats every segment but the newest as complete.
 //
+// After every sync of the active segment it records the segment's durable length in the
+// synced-point marker, so that damage to synced bytes at the end of the log is not taken for a
+// torn write after a crash.
+//
 // Failure: a failed write or sync leaves the log's tail unknown (and a failed fdatasync must not
 // be retried), so the appender then stops: every later append, seal or sync fails with
 // kWritesStopped naming the first failure, until the store is closed and opened again, which
@@ -32,6 +36,7 @@
 #include "logkv/status.h"
 #include "wal/segment_table.h"
 #include "wal/segment_writer.h"
+#include "wal/synced_marker.h"
 
 namespace logkv {
 
@@ -88,6 +93,10 @@ class LogAppender {
   Status start_segment(uint64_t id);
   // Seals the active segment and starts the next; no health check, no stopping.
   Status roll();
+  // Records in the synced-point marker (wal/synced_marker.h) how much of the active segment is
+  // durable, after each sync of it. Best effort, as the marker is: a failure costs only what it
+  // would tell a later open, and ends the updates (synced_marker_failure_).
+  void record_synced();
   // Remembers that the log's tail is unknown after `cause`; returns `cause` with `what` added.
   Status stop(const Status& cause, std::string_view what);
 
@@ -101,6 +110,8 @@ class LogAppender {
   Segment* active_segment_ = nullptr;
   uint64_t next_segment_id_ = 1;
   Status stopped_;
+  std::unique_ptr<SyncedMarkerWriter> synced_marker_;
+  Status synced_marker_failure_;
 };
 
 }  // namespace logkv

@@ -14,6 +14,7 @@
 #include "wal/record_format.h"
 #include "wal/segment_header.h"
 #include "wal/segment_scanner.h"
+#include "wal/synced_marker.h"
 
 namespace logkv {
 
@@ -318,6 +319,13 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
     const std::string path = join_path(dir, name);
     log.highest_segment_id = id;
 
+    // Before the segment's bytes (wal/synced_marker.h): a writer may be appending.
+    std::optional<uint64_t> recorded_synced;
+    if (is_newest) {
+      Result<std::optional<uint64_t>> recorded = recorded_synced_bytes(fs, dir, id);
+      if (!recorded.is_ok()) return recorded.status();
+      recorded_synced = *recorded;
+    }
     Result<std::unique_ptr<RandomAccessFile>> file = fs.open_random_access(path);
     if (!file.is_ok()) return file.status();
     Result<uint64_t> file_bytes = (*file)->size();
@@ -361,9 +369,9 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
                                 std::to_string(contents->size()) + " of " +
                                 std::to_string(*file_bytes) + " bytes");
       }
-      Result<bool> torn_end = end_may_be_torn(fs, dir, id, *file_bytes, is_newest);
-      if (!torn_end.is_ok()) return torn_end.status();
-      const bool may_be_torn = *torn_end;
+      Result<SyncedPrefix> synced =
+          known_synced_prefix(fs, dir, id, *file_bytes, is_newest, recorded_synced);
+      if (!synced.is_ok()) return synced.status();
       // Every record of the newest segment was appended after every record of the others
       // existed (compactions write their outputs below it), so it must be newer than all.
       const uint64_t older_last_sequence = builder.last_sequence();
@@ -392,8 +400,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
       };
       SegmentScan scan;
       if (read_only) {
-        DamageTolerantScan tolerant =
-            scan_segment_past_damage(*contents, path, id, may_be_torn, visit);
+        DamageTolerantScan tolerant = scan_segment_past_damage(*contents, path, id, *synced, visit);
         for (DamagedRange& range : tolerant.damage) {
           log.damage.push_back({path, std::move(range)});
         }
@@ -401,7 +408,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
         scan.file_bytes = contents->size();
         scan.torn_tail = tolerant.torn_tail;
       } else {
-        scan = scan_segment(*contents, path, id, may_be_torn, visit);
+        scan = scan_segment(*contents, path, id, *synced, visit);
       }
       if (!scan.status.is_ok()) return scan.status;
       if (!order_error.is_ok()) return order_error;

@@ -20,6 +20,7 @@
 #include "wal/record_format.h"
 #include "wal/segment_header.h"
 #include "wal/segment_set.h"
+#include "wal/synced_marker.h"
 
 namespace logkv {
 namespace {
@@ -117,6 +118,13 @@ class Checker {
     if (!file_bytes.is_ok()) return file_bytes.status();
     ++report_.segments;
 
+    // Before the segment's bytes (wal/synced_marker.h): a writer may be appending.
+    std::optional<uint64_t> recorded_synced;
+    if (is_newest) {
+      Result<std::optional<uint64_t>> recorded = recorded_synced_bytes(fs_, dir_, id);
+      if (!recorded.is_ok()) return recorded.status();
+      recorded_synced = *recorded;
+    }
     const uint64_t to_read =
         options_.quick ? std::min<uint64_t>(*file_bytes, kSegmentHeaderBytes) : *file_bytes;
     auto scratch = std::make_unique_for_overwrite<char[]>(to_read == 0 ? 1 : to_read);
@@ -135,9 +143,10 @@ class Checker {
       }
       segment_bytes = *file_bytes;
     } else {
-      Result<bool> may_be_torn = end_may_be_torn(fs_, dir_, id, contents->size(), is_newest);
-      if (!may_be_torn.is_ok()) return may_be_torn.status();
-      segment_bytes = scan(*contents, id, name, is_newest, *may_be_torn, in_segment);
+      Result<SyncedPrefix> synced =
+          known_synced_prefix(fs_, dir_, id, contents->size(), is_newest, recorded_synced);
+      if (!synced.is_ok()) return synced.status();
+      segment_bytes = scan(*contents, id, name, is_newest, *synced, in_segment);
     }
 
     if (has_hint(id)) {
@@ -155,12 +164,12 @@ class Checker {
 
   // Reads every record of one segment; returns the length of its consistent prefix.
   uint64_t scan(std::string_view contents, uint64_t id, const std::string& name, bool is_newest,
-                bool may_be_torn, VersionMap& in_segment) {
+                SyncedPrefix synced, VersionMap& in_segment) {
     const uint64_t older_last_sequence = last_sequence_;
     std::optional<uint64_t> first_disorder;
     uint64_t first_sequence = 0;
     const DamageTolerantScan scanned =
-        scan_segment_past_damage(contents, name, id, may_be_torn, [&](const ScannedRecord& record) {
+        scan_segment_past_damage(contents, name, id, synced, [&](const ScannedRecord& record) {
           ++report_.records;
           if (first_sequence == 0) first_sequence = record.record.sequence;
           if (is_newest && record.record.sequence <= older_last_sequence && !first_disorder) {

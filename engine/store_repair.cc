@@ -23,6 +23,7 @@
 #include "wal/record_format.h"
 #include "wal/segment_header.h"
 #include "wal/segment_set.h"
+#include "wal/synced_marker.h"
 
 namespace logkv {
 namespace {
@@ -146,15 +147,17 @@ class Repairer {
       plan->is_newest = i + 1 == listing_.segment_ids.size();
       plan->has_hint =
           std::binary_search(listing_.hint_ids.begin(), listing_.hint_ids.end(), plan->id);
+      Result<std::optional<uint64_t>> recorded = recorded_synced_bytes(fs_, dir_, plan->id);
+      if (!recorded.is_ok()) return recorded.status();
       Result<FileBytes> bytes = read_whole_file(fs_, join_path(dir_, plan->name));
       if (!bytes.is_ok()) return bytes.status();
       plan->contents = std::string(bytes->bytes);
-      // Damage at a cleanly closed end is dropped as damage, as check reports it.
-      Result<bool> may_be_torn =
-          end_may_be_torn(fs_, dir_, plan->id, plan->contents.size(), plan->is_newest);
-      if (!may_be_torn.is_ok()) return may_be_torn.status();
+      // Damage to bytes known to have been synced is dropped as damage, as check reports it.
+      Result<SyncedPrefix> synced = known_synced_prefix(fs_, dir_, plan->id, plan->contents.size(),
+                                                        plan->is_newest, *recorded);
+      if (!synced.is_ok()) return synced.status();
       const DamageTolerantScan scan = scan_segment_past_damage(
-          plan->contents, plan->name, plan->id, *may_be_torn, [&](const ScannedRecord& r) {
+          plan->contents, plan->name, plan->id, *synced, [&](const ScannedRecord& r) {
             plan->records.push_back(r);
             Newest& newest = newest_[std::string(r.record.key)];
             if (r.record.sequence > newest.sequence) {
@@ -206,14 +209,18 @@ class Repairer {
         report.actions.push_back(hint_file_name(plan->id) + ": rebuild from " + plan->name);
       }
     }
-    // The close marker holds for a newest segment that only ever grew: once repair shortens it,
-    // later appends could bring it back to the recorded length and make a torn write look like a
-    // cleanly closed end. So it goes aside with the originals.
-    if (!plans_.empty() && (plans_.back()->rewrite || plans_.back()->truncate) &&
-        fs_.file_size(join_path(dir_, kCloseMarkerFileName)).is_ok()) {
-      move_close_marker_ = true;
-      report.actions.push_back(std::string(kCloseMarkerFileName) +
-                               ": move aside (it describes the newest segment before the repair)");
+    // The close and synced-point markers hold for a newest segment that only ever grew: once
+    // repair shortens it, later appends could bring it back to the close marker's length and make
+    // a torn write look like a cleanly closed end, and the synced-point marker may claim bytes it
+    // no longer has. So they go aside with the originals.
+    if (!plans_.empty() && (plans_.back()->rewrite || plans_.back()->truncate)) {
+      for (const char* marker : {kCloseMarkerFileName, kSyncedMarkerFileName}) {
+        if (!fs_.file_size(join_path(dir_, marker)).is_ok()) continue;
+        markers_to_move_.push_back(marker);
+        report.actions.push_back(
+            std::string(marker) +
+            ": move aside (it describes the newest segment before the repair)");
+      }
     }
     for (uint64_t id : listing_.hint_ids) {
       if (std::binary_search(listing_.segment_ids.begin(), listing_.segment_ids.end(), id)) {
@@ -250,11 +257,10 @@ class Repairer {
     }
     LOGKV_RETURN_IF_ERROR(fs_.sync_dir(keep_dir));
     // Before the segment it describes changes (see plan()).
-    if (move_close_marker_) {
-      LOGKV_RETURN_IF_ERROR(fs_.rename(join_path(dir_, kCloseMarkerFileName),
-                                       join_path(keep_dir, kCloseMarkerFileName)));
-      LOGKV_RETURN_IF_ERROR(fs_.sync_dir(dir_));
+    for (const char* marker : markers_to_move_) {
+      LOGKV_RETURN_IF_ERROR(fs_.rename(join_path(dir_, marker), join_path(keep_dir, marker)));
     }
+    if (!markers_to_move_.empty()) LOGKV_RETURN_IF_ERROR(fs_.sync_dir(dir_));
     for (const auto& plan : plans_) {
       if (plan->rewrite) {
         const std::string temp = join_path(dir_, temp_file_name(plan->name));
@@ -430,7 +436,7 @@ class Repairer {
   std::vector<std::unique_ptr<SegmentPlan>> plans_;
   std::unordered_map<std::string, Newest> newest_;
   std::vector<uint64_t> orphan_hints_;
-  bool move_close_marker_ = false;
+  std::vector<const char*> markers_to_move_;
   std::vector<SegmentSetProblem> set_problems_;
   std::vector<uint64_t> leftovers_;
   std::vector<uint64_t> set_aside_;  // foreign segments and leftovers, moved to lost+found

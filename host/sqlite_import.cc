@@ -57,6 +57,7 @@ Status remove_store_files(FileSystem& fs, const std::string& dir) {
   names.emplace_back(temp_file_name(kCloseMarkerFileName));
   names.emplace_back(kManifestFileName);
   names.emplace_back(temp_file_name(kManifestFileName));
+  names.emplace_back(kSyncedMarkerFileName);
   for (const std::string& name : names) {
     const Status removed = fs.remove(join_path(dir, name));
     if (!removed.is_ok() && removed.code() != StatusCode::kNotFound) return removed;

@@ -32,6 +32,7 @@
 #include "wal/file_names.h"
 #include "wal/record_format.h"
 #include "wal/segment_scanner.h"
+#include "wal/synced_marker.h"
 
 namespace logkv::crash {
 namespace {
@@ -122,6 +123,43 @@ class CorruptionSweepTest : public ::testing::Test {
       segments_.push_back(std::move(layout));
     }
     ASSERT_GE(segments_.size(), 5u) << "the sweep needs a store of several segments";
+    // Nor had the synced-point marker recorded the last write's sync yet (wal/synced_marker.h):
+    // it names what was synced before it. SyncedMarkerMakesTheLastWriteDurable puts it back.
+    ASSERT_EQ(image_.count(kSyncedMarkerFileName), 1u) << "the writer should keep a marker";
+    synced_marker_ = image_[kSyncedMarkerFileName];
+    const SegmentLayout& newest = segments_.back();
+    image_[kSyncedMarkerFileName] = encode_synced_marker(
+        {parse_segment_file_name(newest.name).value(), newest.last_synced_offset});
+  }
+
+  // Flips bytes of the last write in `image`, whose markers say that it was synced: each flip
+  // must be corruption naming the file, and change no file.
+  void expect_flips_in_the_last_write_are_corruption(const StoreImage& image) {
+    std::mt19937_64 random(seed_);
+    const SegmentLayout& layout = segments_.back();
+    {
+      Result<std::unique_ptr<Store>> intact = open_store(load_image(image), kDir, sweep_options());
+      ASSERT_TRUE(intact.is_ok()) << intact.status().to_string();
+      const Result<Model> recovered = read_all(**intact);
+      ASSERT_TRUE(recovered.is_ok() && *recovered == model_) << "the marker changed what is read";
+    }
+    const uint64_t begin = layout.last_synced_offset;
+    const uint64_t end = image.at(layout.name).size();
+    uint64_t flipped = 0;
+    for (uint64_t position = begin; position < end; position += 1 + random() % 7) {
+      StoreImage damaged = image;
+      damaged[layout.name][position] ^= static_cast<char>(1 + random() % 255);
+      auto mem = load_image(damaged);
+      Result<std::unique_ptr<Store>> opened = open_store(mem, kDir, sweep_options());
+      ASSERT_FALSE(opened.is_ok())
+          << layout.name << " byte " << position << ": read as a torn write although it was synced";
+      EXPECT_EQ(opened.status().code(), StatusCode::kCorruption) << opened.status().to_string();
+      EXPECT_NE(opened.status().message().find(layout.name), std::string::npos)
+          << opened.status().message();
+      EXPECT_EQ(save_image(*mem), damaged) << "a failed open changed the files";
+      ++flipped;
+    }
+    std::cout << "last-write bytes flipped: " << flipped << std::endl;
   }
 
   // Flips byte `position` of file `name` with `mask` in a copy of the store, opens it and checks
@@ -204,6 +242,7 @@ class CorruptionSweepTest : public ::testing::Test {
 
   uint64_t seed_ = 0;
   std::string close_marker_;
+  std::string synced_marker_;  // as the writer left it: naming the whole log
   Model model_;
   Model model_before_last_write_;
   StoreImage image_;
@@ -259,33 +298,17 @@ TEST_F(CorruptionSweepTest, ByteFlipInEveryByteOfTheLastWriteIsATornTail) {
 // After a clean close nothing can be torn: the same flips in the last write are corruption,
 // naming the file and the damaged record's offset, and change no file.
 TEST_F(CorruptionSweepTest, AfterACleanCloseAFlipInTheLastWriteIsCorruption) {
-  std::mt19937_64 random(seed_);
-  const SegmentLayout& layout = segments_.back();
   StoreImage closed = image_;
   closed[kCloseMarkerFileName] = close_marker_;
-  {
-    Result<std::unique_ptr<Store>> intact = open_store(load_image(closed), kDir, sweep_options());
-    ASSERT_TRUE(intact.is_ok()) << intact.status().to_string();
-    const Result<Model> recovered = read_all(**intact);
-    ASSERT_TRUE(recovered.is_ok() && *recovered == model_) << "the marker changed what is read";
-  }
-  const uint64_t begin = layout.last_synced_offset;
-  const uint64_t end = closed[layout.name].size();
-  uint64_t flipped = 0;
-  for (uint64_t position = begin; position < end; position += 1 + random() % 7) {
-    StoreImage damaged = closed;
-    damaged[layout.name][position] ^= static_cast<char>(1 + random() % 255);
-    auto mem = load_image(damaged);
-    Result<std::unique_ptr<Store>> opened = open_store(mem, kDir, sweep_options());
-    ASSERT_FALSE(opened.is_ok()) << layout.name << " byte " << position
-                                 << ": read as a torn write after a clean close";
-    EXPECT_EQ(opened.status().code(), StatusCode::kCorruption) << opened.status().to_string();
-    EXPECT_NE(opened.status().message().find(layout.name), std::string::npos)
-        << opened.status().message();
-    EXPECT_EQ(save_image(*mem), damaged) << "a failed open changed the files";
-    ++flipped;
-  }
-  std::cout << "last-write bytes flipped after a clean close: " << flipped << std::endl;
+  expect_flips_in_the_last_write_are_corruption(closed);
+}
+
+// Nor after a crash once the synced-point marker recorded the last write's sync (issue 12: the
+// last synced group has no later record to prove it durable).
+TEST_F(CorruptionSweepTest, SyncedMarkerMakesTheLastWriteDurable) {
+  StoreImage crashed = image_;
+  crashed[kSyncedMarkerFileName] = synced_marker_;
+  expect_flips_in_the_last_write_are_corruption(crashed);
 }
 
 }  // namespace

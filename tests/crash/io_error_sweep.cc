@@ -19,6 +19,7 @@
 #include "tests/crash/workload.h"
 #include "tests/support/fault_file_system.h"
 #include "tests/support/mem_power_loss.h"
+#include "wal/file_names.h"
 
 namespace logkv::crash {
 namespace {
@@ -63,6 +64,10 @@ class Sweep {
   // Returns false when the run must stop.
   bool after_step(StepKind step, const std::string& what, const Status& status);
   std::string judge(StepKind step, const Status& status);
+  // The rest of judge() after a failure that must not stop writes (a read's, the synced-point
+  // marker's): writes go on; then after a power loss too.
+  std::string judge_after_read();
+  std::string judge_after_power_loss();
   void record_failure(std::string verdict);
 
   const uint64_t seed_;
@@ -80,6 +85,7 @@ class Sweep {
   std::string injected_;  // the failed operation, once this process failed one
   uint64_t injected_operation_ = 0;
   OperationKind injected_kind_ = OperationKind::kAppend;
+  bool injected_on_marker_ = false;  // the failed operation wrote the synced-point marker
   IoErrorSweepResult result_;
 };
 
@@ -98,6 +104,10 @@ void Sweep::on_operation(OperationKind kind, const std::string& path) {
 void Sweep::arm(OperationKind kind, const std::string& path) {
   injected_operation_ = operation_count_;
   injected_kind_ = kind;
+  // Reading the marker is not best effort: an open that cannot read it fails, as for any file.
+  const bool reads = kind == OperationKind::kOpenRandomAccess || kind == OperationKind::kRead ||
+                     kind == OperationKind::kReadSize;
+  injected_on_marker_ = !reads && path.ends_with(std::string("/") + kSyncedMarkerFileName);
   const char* errno_text = fault_ == InjectedFault::kEio ? "EIO" : "ENOSPC";
   // The hook runs before the operation picks its fault: "the next operation" is this one.
   if (fault_ == InjectedFault::kShortWrite) {
@@ -180,6 +190,14 @@ void Sweep::record_failure(std::string verdict) {
 }
 
 std::string Sweep::judge(StepKind step, const Status& status) {
+  // The synced-point marker is best effort (wal/synced_marker.h): a failure on it fails nothing
+  // and stops nothing.
+  if (injected_on_marker_) {
+    if (!status.is_ok()) {
+      return "a failure on the synced-point marker failed the step: " + status.to_string();
+    }
+    return judge_after_read();
+  }
   // A compaction may get past a failed operation that was only an optimisation (reading a
   // hint file instead of the segment, deleting an empty segment): it may return ok, and the
   // checks below must then hold all the same.
@@ -222,11 +240,20 @@ std::string Sweep::judge(StepKind step, const Status& status) {
              again.to_string();
     }
   } else if (step == StepKind::kRead) {
-    if (Status again = store_->set("probe", "after a failed read"); !again.is_ok()) {
-      return "a write after a failed read was refused: " + again.to_string();
-    }
-    acknowledged_["probe"] = "after a failed read";
+    return judge_after_read();
   }
+  return judge_after_power_loss();
+}
+
+std::string Sweep::judge_after_read() {
+  if (Status again = store_->set("probe", "after a failed read"); !again.is_ok()) {
+    return "a write after a failed read was refused: " + again.to_string();
+  }
+  acknowledged_["probe"] = "after a failed read";
+  return judge_after_power_loss();
+}
+
+std::string Sweep::judge_after_power_loss() {
   store_.reset();
   simulate_power_loss(*mem_, seed_, PowerLossMode::kDropUnsynced);
   Result<std::unique_ptr<Store>> reopened = open_store(mem_, kDir, sweep_options());
@@ -288,11 +315,13 @@ IoErrorSweepResult Sweep::run(uint32_t workload_operations) {
     }
     if (is_write(op)) written_.note(op, acknowledged_);
     const Status status = apply_to_store(op, acknowledged_, *store_);
+    // An acknowledged write is in the model before the verdict: a failure that must not fail the
+    // write (the synced-point marker's) is judged with it.
+    if (status.is_ok() && is_write(op)) apply_to_model(op, &acknowledged_);
     const StepKind step = is_write(op)                  ? StepKind::kWrite
                           : op.kind == OpKind::kCompact ? StepKind::kCompact
                                                         : StepKind::kRead;
     going = after_step(step, describe(op), status);
-    if (going && is_write(op)) apply_to_model(op, &acknowledged_);
   }
   if (going && !stop_) after_step(StepKind::kClose, "the final close", store_->close());
   faults_->set_hook({});

@@ -88,9 +88,9 @@ std::vector<StoreFile> load_files(const std::string& dir) {
     StoreFile file;
     file.name = entry.path().filename().string();
     // None holds store data: damage to them changes nothing check could see (a damaged close
-    // marker only stops matching, wal/close_marker.h).
+    // or synced-point marker only stops counting, wal/close_marker.h, wal/synced_marker.h).
     if (file.name == kLockFileName || file.name == kReserveFileName ||
-        file.name == kCloseMarkerFileName) {
+        file.name == kCloseMarkerFileName || file.name == kSyncedMarkerFileName) {
       continue;
     }
     file.bytes = read_bytes(entry.path().string());

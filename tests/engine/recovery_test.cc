@@ -24,6 +24,7 @@
 #include "wal/record_format.h"
 #include "wal/segment_set.h"
 #include "wal/store_folder.h"
+#include "wal/synced_marker.h"
 
 namespace logkv {
 namespace {
@@ -78,7 +79,9 @@ TEST_F(RecoveryTest, AcknowledgedWritesSurvivePowerLoss) {
         model[key] = "v" + std::to_string(i);
       }
     }
-    EXPECT_EQ(unsynced_bytes(*fs_), 0u) << "kAlways must leave nothing unsynced";
+    // The synced-point marker is never synced, on purpose (wal/synced_marker.h).
+    EXPECT_EQ(unsynced_bytes(*fs_, kSyncedMarkerFileName), 0u)
+        << "kAlways must leave nothing unsynced";
     simulate_power_loss(*fs_, 1, PowerLossMode::kDropUnsynced);
   }
   auto store = open_ok();
@@ -93,9 +96,14 @@ TEST_F(RecoveryTest, TornTailIsCutOffAndReported) {
   }
   Result<std::string> bytes = fs_->read_file(segment_path(1));
   ASSERT_TRUE(bytes.is_ok());
-  // Cut the last record in half, as a crash in the middle of its write would.
+  // Cut the last record in half, as a crash in the middle of its write would; the synced-point
+  // marker then still names the length before it (its sync never returned).
+  const uint64_t before_last = bytes->size() - encoded_record_bytes(1, 1);
   const std::string cut = bytes->substr(0, bytes->size() - 3);
   ASSERT_TRUE(fs_->write_file(segment_path(1), cut).is_ok());
+  ASSERT_TRUE(fs_->write_file(std::string(kDir) + "/" + kSyncedMarkerFileName,
+                              encode_synced_marker({1, before_last}))
+                  .is_ok());
 
   auto store = open_ok();
   EXPECT_EQ(contents(*store), (Model{{"a", "1"}}));
@@ -106,6 +114,47 @@ TEST_F(RecoveryTest, TornTailIsCutOffAndReported) {
   ASSERT_TRUE(store->set("c", "3").is_ok());
   store.reset();
   EXPECT_EQ(contents(*open_ok()), (Model{{"a", "1"}, {"c", "3"}}));
+}
+
+// Issue 12's case: the last group was synced (the synced-point marker says so), no record
+// follows it, and the store was not closed cleanly. Damage there is corruption, not a torn tail.
+TEST_F(RecoveryTest, DamageToTheLastSyncedGroupAfterACrashIsCorruption) {
+  {
+    auto store = open_ok();
+    ASSERT_TRUE(store->set("a", "old-a").is_ok());
+    const std::vector<std::pair<std::string_view, std::string_view>> batch{{"a", "new-a"},
+                                                                           {"b", "new-b"}};
+    ASSERT_TRUE(store->set_many(batch).is_ok());
+  }
+  // The files as the process left them had it been killed right after the batch was
+  // acknowledged: a close only adds the close marker (the log was synced already).
+  ASSERT_TRUE(fs_->remove(std::string(kDir) + "/" + kCloseMarkerFileName).is_ok());
+  const std::string path = segment_path(1);
+  std::string bytes = fs_->read_file(path).value();
+  const std::optional<uint64_t> recorded = recorded_synced_bytes(*fs_, kDir, 1).value();
+  ASSERT_EQ(recorded, std::optional<uint64_t>(bytes.size()))
+      << "the marker must name the whole synced log";
+  bytes.back() = static_cast<char>(bytes.back() ^ 0x01);
+  ASSERT_TRUE(fs_->write_file(path, bytes).is_ok());
+
+  Result<std::unique_ptr<Store>> writer = open();
+  ASSERT_EQ(writer.status().code(), StatusCode::kCorruption) << writer.status().to_string();
+  EXPECT_NE(writer.status().message().find("not a torn write"), std::string::npos)
+      << writer.status().to_string();
+  EXPECT_EQ(fs_->read_file(path).value(), bytes) << "a refused open must change nothing";
+
+  // Cutting the synced batch off where it starts (a record boundary) is caught as well.
+  const uint64_t first_record_end = kSegmentHeaderBytes + encoded_record_bytes(1, 5);
+  ASSERT_TRUE(fs_->write_file(path, bytes.substr(0, first_record_end)).is_ok());
+  writer = open();
+  ASSERT_EQ(writer.status().code(), StatusCode::kCorruption) << writer.status().to_string();
+  EXPECT_NE(writer.status().message().find("cut short"), std::string::npos)
+      << writer.status().to_string();
+
+  // Without the marker (a crash before it reached the disk) the same bytes read as a torn
+  // tail: the old rule, and the batch is dropped whole.
+  ASSERT_TRUE(fs_->remove(std::string(kDir) + "/" + kSyncedMarkerFileName).is_ok());
+  EXPECT_EQ(contents(*open_ok()), (Model{{"a", "old-a"}}));
 }
 
 TEST_F(RecoveryTest, ZeroFilledTailIsTorn) {
@@ -409,10 +458,11 @@ TEST_F(RecoveryTest, IntervalModeSyncsInTheBackground) {
     EXPECT_EQ(store->get("k").value(), "v") << "visible before it is durable";
     // Wait (bounded) for the background sync; the write itself did not sync.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (unsynced_bytes(*fs_) > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (unsynced_bytes(*fs_, kSyncedMarkerFileName) > 0 &&
+           std::chrono::steady_clock::now() < deadline) {
       std::this_thread::yield();
     }
-    ASSERT_EQ(unsynced_bytes(*fs_), 0u) << "no background sync within 20 s";
+    ASSERT_EQ(unsynced_bytes(*fs_, kSyncedMarkerFileName), 0u) << "no background sync within 20 s";
     simulate_power_loss(*fs_, 5, PowerLossMode::kDropUnsynced);
   }
   EXPECT_EQ(contents(*open_ok(options)), (Model{{"k", "v"}}));

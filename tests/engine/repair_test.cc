@@ -124,9 +124,10 @@ class RepairTest : public ::testing::Test {
     places_ = record_places(pristine_dir());
     for (const auto& entry : fs::directory_iterator(pristine_dir())) {
       const std::string name = entry.path().filename().string();
-      // Neither holds store data.
-      // None of these holds store data (a flipped close marker only stops matching).
-      if (name != kLockFileName && name != kReserveFileName && name != kCloseMarkerFileName) {
+      // None of these holds store data (a flipped close or synced-point marker only stops
+      // counting).
+      if (name != kLockFileName && name != kReserveFileName && name != kCloseMarkerFileName &&
+          name != kSyncedMarkerFileName) {
         files_.push_back(name);
       }
     }

@@ -31,6 +31,7 @@
 #include "tests/support/seed.h"
 #include "tests/support/store_contents.h"
 #include "tests/support/test_dir.h"
+#include "wal/file_names.h"
 
 namespace logkv {
 namespace {
@@ -141,7 +142,10 @@ TEST_F(ImportCrashTest, InjectedErrorAtEveryOperationLeavesNoStoreOrTheWholeStor
         failed_operation = std::string(operation_kind_name(kind)) + " '" + path + "'";
     });
     const Status status = import(faults, target);
-    EXPECT_FALSE(status.is_ok()) << "EIO of " << failed_operation << " went unnoticed";
+    // The synced-point marker is best effort (wal/synced_marker.h): its failure fails nothing.
+    const bool on_marker =
+        failed_operation.ends_with(std::string("/") + kSyncedMarkerFileName + "'");
+    EXPECT_TRUE(on_marker || !status.is_ok()) << "EIO of " << failed_operation << " went unnoticed";
     const bool published = exists(target);
     std::string verdict = judge(target);
     if (verdict.empty()) verdict = judge_retry(target, published);
@@ -251,6 +255,9 @@ TEST_F(ImportCrashTest, EverythingIsDurableBeforeThePublishingRenameAndTheRename
   EXPECT_GT(segments, 2u) << "the test means to cover segment rolls";
   EXPECT_TRUE(names_durable) << "the temporary folder was not synced after its last new name";
   for (const auto& [path, durable] : file_durable) {
+    // Never synced, on purpose: a lost or torn one only costs what it would tell an open
+    // (wal/synced_marker.h).
+    if (path.ends_with(std::string("/") + kSyncedMarkerFileName)) continue;
     EXPECT_TRUE(durable) << path << " was not synced after its last append";
   }
   bool parent_synced = false;

@@ -2,6 +2,8 @@
 // damaged segments and files logkv did not write are store errors, exit code 4, with one line on
 // stderr naming the file, as docs/TOOL.md promises.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,7 @@
 #include "tests/tools/cli_expectations.h"
 #include "tests/tools/process_runner.h"
 #include "wal/file_names.h"
+#include "wal/record.h"
 #include "wal/record_format.h"
 
 namespace logkv::testing {
@@ -178,6 +181,50 @@ TEST_F(StoreErrorCliTest, DamageToTheLastRecordAfterACleanCloseIsNotATornTail) {
   EXPECT_FALSE(std::filesystem::exists(store_path_ + "/CLOSED"))
       << "a marker of the segment's old length could later pass a torn write for a clean end";
   EXPECT_EQ(logkv({"check"}).out, "ok\n");
+}
+
+// Issue 12: the same damage after a process was killed right after its last acknowledged write
+// (no clean close). The synced-point marker it left records that the write had been synced.
+TEST_F(StoreErrorCliTest, DamageToTheLastSyncedRecordAfterAKillIsNotATornTail) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    Result<std::unique_ptr<Store>> store = Store::open(store_path_);
+    const std::vector<std::pair<std::string_view, std::string_view>> batch{{"a", "new-a"},
+                                                                           {"b", "new-b"}};
+    const bool written = store.is_ok() && (*store)->set("a", "old-a").is_ok() &&
+                         (*store)->set("b", "old-b").is_ok() && (*store)->set_many(batch).is_ok();
+    ::_exit(written ? 0 : 1);  // as a kill would: no close, nothing more written
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the writer failed";
+  ASSERT_FALSE(std::filesystem::exists(store_path_ + "/CLOSED")) << "the store was closed";
+  const std::string segment = store_path_ + "/" + segment_file_name(1);
+  // The file may be longer: the killed writer's preallocated zeros stay.
+  const auto size = std::filesystem::file_size(segment);
+  const uint64_t records_end = kSegmentHeaderBytes + 4 * encoded_record_bytes(1, 5);
+  ASSERT_GE(size, records_end);
+  flip_byte(segment, static_cast<std::streamoff>(records_end - 1));
+
+  ProcessResult get = logkv({"get", "a"});
+  EXPECT_EQ(get.exit_code, 4) << get.out << get.err;
+  EXPECT_EQ(get.out, "") << "an old value was served for a damaged newest one";
+  EXPECT_NE(get.err.find(segment_file_name(1)), std::string::npos) << get.err;
+  ProcessResult set = logkv({"set", "c", "v"});
+  EXPECT_EQ(set.exit_code, 4) << set.err;
+  EXPECT_NE(set.err.find("SYNCED"), std::string::npos) << set.err;
+  EXPECT_EQ(std::filesystem::file_size(segment), size) << "a read or a refused open cut the file";
+  ProcessResult check = logkv({"check"});
+  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+  EXPECT_NE(check.out.find(segment_file_name(1)), std::string::npos) << check.out;
+  ProcessResult repair = logkv({"repair"});
+  EXPECT_EQ(repair.exit_code, 0) << repair.out << repair.err;
+  EXPECT_NE(repair.out.find("unreadable range"), std::string::npos) << repair.out;
+  EXPECT_NE(repair.out.find("lost: key 'a'"), std::string::npos) << repair.out;
+  EXPECT_NE(repair.out.find("SYNCED: move aside"), std::string::npos) << repair.out;
+  EXPECT_EQ(logkv({"check"}).out, "ok\n");
+  EXPECT_EQ(logkv({"get", "a"}).out, "old-a") << "the batch is lost whole, the older value stays";
 }
 
 TEST_F(StoreErrorCliTest, ForeignFileInTheStoreFolderExitsFourNamingItAndKeepsIt) {
