@@ -16,6 +16,7 @@
 #include "fs/io_uring_probe.h"
 #include "fs/logical_end.h"
 #include "fs/posix_error.h"
+#include "fs/posix_io.h"
 #include "fs/posix_mapped_file.h"
 #include "fs/posix_writable_file.h"
 #include "fs/unique_fd.h"

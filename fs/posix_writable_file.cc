@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fs/posix_error.h"
+#include "fs/posix_io.h"
 
 namespace logkv {
 namespace {
@@ -24,30 +25,7 @@ const char* zero_buffer() {
   return zeros.data();
 }
 
-int fdatasync_retrying_eintr(int fd) {
-  int result;
-  do {
-    result = ::fdatasync(fd);
-  } while (result != 0 && errno == EINTR);
-  return result == 0 ? 0 : errno;
-}
-
 }  // namespace
-
-int pwrite_fully(int fd, std::string_view data, uint64_t offset) {
-  while (!data.empty()) {
-    const ssize_t written = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    // Zero bytes for a non-empty write would loop forever; a regular file never does it.
-    if (written == 0) return EIO;
-    data.remove_prefix(static_cast<size_t>(written));
-    offset += static_cast<uint64_t>(written);
-  }
-  return 0;
-}
 
 Result<OpenedForWriting> open_for_writing(const std::string& path, OpenMode mode) {
   const int flags =

@@ -57,9 +57,6 @@ struct OpenedForWriting {
 // current size), write-only and O_CLOEXEC. Errors name the path.
 Result<OpenedForWriting> open_for_writing(const std::string& path, OpenMode mode);
 
-// pwrite of all of `data` at `offset`, over short writes and EINTR. Returns 0 or an errno.
-int pwrite_fully(int fd, std::string_view data, uint64_t offset);
-
 class PosixWritableFile : public WritableFile {
  public:
   // Opens `path` (see open_for_writing) for pwrite + fdatasync; preallocates in chunks of

@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <vector>
 
 #include "fs/posix_error.h"
+#include "fs/posix_io.h"
 #include "fs/unique_fd.h"
 
 namespace logkv {
@@ -21,19 +23,13 @@ int write_zeros_and_sync(int fd, uint64_t bytes) {
   const std::vector<char> zeros(kWriteBytes, '\0');
   for (uint64_t offset = 0; offset < bytes;) {
     const size_t piece = static_cast<size_t>(std::min<uint64_t>(kWriteBytes, bytes - offset));
-    const ssize_t written = ::pwrite(fd, zeros.data(), piece, static_cast<off_t>(offset));
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return errno;
+    if (const int error_number = pwrite_fully(fd, {zeros.data(), piece}, offset);
+        error_number != 0) {
+      return error_number;
     }
-    if (written == 0) return EIO;
-    offset += static_cast<uint64_t>(written);
+    offset += piece;
   }
-  int result;
-  do {
-    result = ::fdatasync(fd);
-  } while (result != 0 && errno == EINTR);
-  return result == 0 ? 0 : errno;
+  return fdatasync_retrying_eintr(fd);
 }
 
 }  // namespace
