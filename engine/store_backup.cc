@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "wal/manifest.h"
 #include "wal/segment_scanner.h"
 #include "wal/segment_set.h"
+#include "wal/synced_marker.h"
 
 namespace logkv {
 namespace {
@@ -44,6 +46,8 @@ struct BackupPoint {
   // and its records then are in the copy.
   bool has_manifest = false;
   std::optional<std::string> damaged_manifest;
+  // What the synced-point marker recorded of the newest segment, read before its size.
+  std::optional<uint64_t> newest_recorded_synced;
 };
 
 // Opens every segment of the store's segment set (wal/segment_set.h: leftovers of a compaction
@@ -69,6 +73,12 @@ Result<BackupPoint> open_backup_point(FileSystem& fs, const std::string& dir) {
     SourceSegment segment;
     segment.id = listing->segment_ids[i];
     segment.sealed = i + 1 < listing->segment_ids.size();
+    if (!segment.sealed) {
+      // Before the segment's size (wal/synced_marker.h): the writer may be appending.
+      Result<std::optional<uint64_t>> recorded = recorded_synced_bytes(fs, dir, segment.id);
+      if (!recorded.is_ok()) return recorded.status();
+      point.newest_recorded_synced = *recorded;
+    }
     Result<std::unique_ptr<RandomAccessFile>> file =
         fs.open_random_access(join_path(dir, segment_file_name(segment.id)));
     if (!file.is_ok()) return file.status();
@@ -81,15 +91,21 @@ Result<BackupPoint> open_backup_point(FileSystem& fs, const std::string& dir) {
   return point;
 }
 
-// The newest segment is taken up to its last complete record: the writer may be appending.
-Status settle_newest(SourceSegment& segment, uint64_t* last_sequence) {
+// The newest segment is taken up to its last complete record: the writer may be appending. Damage
+// to bytes known to have been synced is corruption, as open would find (`recorded` is what the
+// synced-point marker said before the segment's size was read).
+Status settle_newest(FileSystem& fs, const std::string& dir, SourceSegment& segment,
+                     std::optional<uint64_t> recorded, uint64_t* last_sequence) {
   std::unique_ptr<char[]> scratch = std::make_unique_for_overwrite<char[]>(segment.bytes + 1);
   // A copying read: the writer may cut its preallocated tail meanwhile.
   Result<std::string_view> contents = segment.file->read_copy(0, segment.bytes, scratch.get());
   if (!contents.is_ok()) return contents.status();
   const std::string name = segment_file_name(segment.id);
+  Result<SyncedPrefix> synced =
+      known_synced_prefix(fs, dir, segment.id, contents->size(), /*is_newest=*/true, recorded);
+  if (!synced.is_ok()) return synced.status();
   const SegmentScan scan =
-      scan_segment(*contents, name, segment.id, /*is_newest=*/true, [](const ScannedRecord&) {});
+      scan_segment(*contents, name, segment.id, *synced, [](const ScannedRecord&) {});
   if (!scan.status.is_ok()) {
     return scan.status.with_context("cannot back up the newest segment");
   }
@@ -153,7 +169,8 @@ Result<BackupReport> build_backup(FileSystem& fs, const std::string& dir, const 
   uint64_t total = 0;
   for (SourceSegment& segment : *point) {
     if (!segment.sealed) {
-      LOGKV_RETURN_IF_ERROR(settle_newest(segment, &report.last_sequence));
+      LOGKV_RETURN_IF_ERROR(
+          settle_newest(fs, dir, segment, opened->newest_recorded_synced, &report.last_sequence));
     } else {
       // A hint that is damaged or gone is left out: open reads the segment instead. One that
       // shows the segment was cut short is kept, so that the copy shows the same damage rather

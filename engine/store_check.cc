@@ -1,5 +1,7 @@
 // check_store (logkv/check.h): reads a store folder the way a read-only open does, but instead
 // of serving it, compares everything it can against everything else and reports each problem.
+#include "engine/store_check.h"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -114,17 +116,17 @@ class Checker {
     const std::string name = segment_file_name(id);
     const std::string path = join_path(dir_, name);
     std::unique_ptr<RandomAccessFile> file = std::move(files_[index]);  // opened by run()
-    Result<uint64_t> file_bytes = file->size();
-    if (!file_bytes.is_ok()) return file_bytes.status();
-    ++report_.segments;
-
-    // Before the segment's bytes (wal/synced_marker.h): a writer may be appending.
+    // Before the segment's size and bytes (wal/synced_marker.h): a writer may be appending, and
+    // a size taken first could be shorter than what a later marker names.
     std::optional<uint64_t> recorded_synced;
     if (is_newest) {
       Result<std::optional<uint64_t>> recorded = recorded_synced_bytes(fs_, dir_, id);
       if (!recorded.is_ok()) return recorded.status();
       recorded_synced = *recorded;
     }
+    Result<uint64_t> file_bytes = file->size();
+    if (!file_bytes.is_ok()) return file_bytes.status();
+    ++report_.segments;
     const uint64_t to_read =
         options_.quick ? std::min<uint64_t>(*file_bytes, kSegmentHeaderBytes) : *file_bytes;
     auto scratch = std::make_unique_for_overwrite<char[]>(to_read == 0 ? 1 : to_read);
@@ -347,9 +349,12 @@ class Checker {
 
 }  // namespace
 
-Result<CheckReport> check_store(std::string_view dir_view, const CheckOptions& options) {
-  const std::string dir(dir_view);
-  FileSystem& fs = *posix_file_system();
+Result<CheckReport> check_store(std::string_view dir, const CheckOptions& options) {
+  return check_store_folder(*posix_file_system(), std::string(dir), options);
+}
+
+Result<CheckReport> check_store_folder(FileSystem& fs, const std::string& dir,
+                                       const CheckOptions& options) {
   if (Result<std::vector<std::string>> entries = fs.list_dir(dir); !entries.is_ok()) {
     if (entries.status().code() == StatusCode::kNotFound) {
       return Status::not_found("store folder '" + dir + "' does not exist");

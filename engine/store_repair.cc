@@ -209,19 +209,6 @@ class Repairer {
         report.actions.push_back(hint_file_name(plan->id) + ": rebuild from " + plan->name);
       }
     }
-    // The close and synced-point markers hold for a newest segment that only ever grew: once
-    // repair shortens it, later appends could bring it back to the close marker's length and make
-    // a torn write look like a cleanly closed end, and the synced-point marker may claim bytes it
-    // no longer has. So they go aside with the originals.
-    if (!plans_.empty() && (plans_.back()->rewrite || plans_.back()->truncate)) {
-      for (const char* marker : {kCloseMarkerFileName, kSyncedMarkerFileName}) {
-        if (!fs_.file_size(join_path(dir_, marker)).is_ok()) continue;
-        markers_to_move_.push_back(marker);
-        report.actions.push_back(
-            std::string(marker) +
-            ": move aside (it describes the newest segment before the repair)");
-      }
-    }
     for (uint64_t id : listing_.hint_ids) {
       if (std::binary_search(listing_.segment_ids.begin(), listing_.segment_ids.end(), id)) {
         continue;
@@ -231,6 +218,21 @@ class Repairer {
                                segment_file_name(id) + " is missing)");
     }
     plan_segment_set(report);
+    // The close and synced-point markers hold for a newest segment that only ever grew, under an
+    // id no other segment takes. A repair may shorten that segment (later appends could bring it
+    // back to the close marker's length and make a torn write look like a cleanly closed end; the
+    // synced-point marker would claim bytes it no longer has) or set it aside (a later roll takes
+    // its id again, and the markers would describe another file). So whenever repair acts, they
+    // go aside with the originals.
+    if (!report.actions.empty()) {
+      for (const char* marker : {kCloseMarkerFileName, kSyncedMarkerFileName}) {
+        if (!fs_.file_size(join_path(dir_, marker)).is_ok()) continue;
+        markers_to_move_.push_back(marker);
+        report.actions.push_back(
+            std::string(marker) +
+            ": move aside (it describes the newest segment before the repair)");
+      }
+    }
   }
 
   Status act(RepairReport& report) {

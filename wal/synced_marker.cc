@@ -23,6 +23,14 @@ Status make_marker_file(FileSystem& fs, const std::string& path, bool exists,
   return (*file)->close();
 }
 
+// The marker file's bytes, or nullopt when there is none.
+Result<std::optional<std::string>> read_marker_file(FileSystem& fs, const std::string& path) {
+  Result<FileBytes> file = read_whole_file(fs, path);
+  if (file.is_ok()) return std::optional<std::string>(std::string(file->bytes));
+  if (file.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+  return file.status();
+}
+
 }  // namespace
 
 std::string encode_synced_marker(const SegmentLength& synced) {
@@ -38,10 +46,20 @@ Result<std::unique_ptr<SyncedMarkerWriter>> SyncedMarkerWriter::open(FileSystem&
                                                                      const SegmentLength& synced) {
   const std::string path = join_path(dir, kSyncedMarkerFileName);
   const std::string bytes = encode_synced_marker(synced);
-  Result<uint64_t> size = fs.file_size(path);
-  if (!size.is_ok() && size.status().code() != StatusCode::kNotFound) return size.status();
-  const bool made = !size.is_ok() || *size != kSegmentLengthFileBytes;
-  if (made) LOGKV_RETURN_IF_ERROR(make_marker_file(fs, path, size.is_ok(), bytes));
+  Result<std::optional<std::string>> existing = read_marker_file(fs, path);
+  if (!existing.is_ok()) return existing.status();
+  bool exists = existing->has_value();
+  const std::optional<SegmentLength> old = exists ? decode_synced_marker(**existing) : std::nullopt;
+  if (old && old->segment_id > synced.segment_id) {
+    // It names a segment above the newest (one a repair set aside): a later roll takes that id
+    // again, and an unsynced rewrite could give way to this value after a power loss and describe
+    // the new file. Its removal is made durable first.
+    LOGKV_RETURN_IF_ERROR(fs.remove(path));
+    LOGKV_RETURN_IF_ERROR(fs.sync_dir(dir));
+    exists = false;
+  }
+  const bool made = !exists || (*existing)->size() != kSegmentLengthFileBytes;
+  if (made) LOGKV_RETURN_IF_ERROR(make_marker_file(fs, path, exists, bytes));
   Result<std::unique_ptr<OverwritableFile>> file = fs.open_overwritable(path);
   if (!file.is_ok()) return file.status();
   std::unique_ptr<SyncedMarkerWriter> writer(new SyncedMarkerWriter(std::move(*file), path));

@@ -85,7 +85,8 @@ class Sweep {
   std::string injected_;  // the failed operation, once this process failed one
   uint64_t injected_operation_ = 0;
   OperationKind injected_kind_ = OperationKind::kAppend;
-  bool injected_on_marker_ = false;  // the failed operation wrote the synced-point marker
+  bool injected_on_marker_ = false;    // the failed operation was on the synced-point marker
+  bool injected_marker_read_ = false;  // ... and read it
   IoErrorSweepResult result_;
 };
 
@@ -104,10 +105,9 @@ void Sweep::on_operation(OperationKind kind, const std::string& path) {
 void Sweep::arm(OperationKind kind, const std::string& path) {
   injected_operation_ = operation_count_;
   injected_kind_ = kind;
-  // Reading the marker is not best effort: an open that cannot read it fails, as for any file.
-  const bool reads = kind == OperationKind::kOpenRandomAccess || kind == OperationKind::kRead ||
-                     kind == OperationKind::kReadSize;
-  injected_on_marker_ = !reads && path.ends_with(std::string("/") + kSyncedMarkerFileName);
+  injected_on_marker_ = path.ends_with(std::string("/") + kSyncedMarkerFileName);
+  injected_marker_read_ = kind == OperationKind::kOpenRandomAccess ||
+                          kind == OperationKind::kRead || kind == OperationKind::kReadSize;
   const char* errno_text = fault_ == InjectedFault::kEio ? "EIO" : "ENOSPC";
   // The hook runs before the operation picks its fault: "the next operation" is this one.
   if (fault_ == InjectedFault::kShortWrite) {
@@ -190,14 +190,13 @@ void Sweep::record_failure(std::string verdict) {
 }
 
 std::string Sweep::judge(StepKind step, const Status& status) {
-  // The synced-point marker is best effort (wal/synced_marker.h): a failure on it fails nothing
-  // and stops nothing.
-  if (injected_on_marker_) {
-    if (!status.is_ok()) {
-      return "a failure on the synced-point marker failed the step: " + status.to_string();
-    }
-    return judge_after_read();
+  // The synced-point marker is best effort (wal/synced_marker.h): a failure to write it fails
+  // nothing and stops nothing. Reading it is not: an open that cannot read the marker before the
+  // newest segment fails, as for any file, while the writer's own read of it is best effort.
+  if (injected_on_marker_ && !injected_marker_read_ && !status.is_ok()) {
+    return "a failure on the synced-point marker failed the step: " + status.to_string();
   }
+  if (injected_on_marker_ && status.is_ok()) return judge_after_read();
   // A compaction may get past a failed operation that was only an optimisation (reading a
   // hint file instead of the segment, deleting an empty segment): it may return ok, and the
   // checks below must then hold all the same.

@@ -158,5 +158,33 @@ TEST(BackupTest, ACutShortSegmentStaysVisibleInTheCopy) {
   EXPECT_TRUE(named) << "the copy hides the cut of " << segment;
 }
 
+// After a crash, damage to the newest segment's synced bytes is corruption (the synced-point
+// marker, docs/FORMAT.md rule 0b), as open and check find it: a backup must not drop it as a torn
+// tail and hand out a copy that checks ok without the acknowledged write.
+TEST(BackupTest, DamageToSyncedBytesOfTheNewestSegmentIsRefused) {
+  testing::TestDir dir;
+  testing::TestDir parent;
+  {
+    Result<std::unique_ptr<Store>> store = Store::open(dir.path());
+    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+    ASSERT_TRUE((*store)->set("a", "1").is_ok());
+    ASSERT_TRUE((*store)->set("b", "2").is_ok());
+  }
+  // As a kill right after the last write would leave it: no close marker.
+  std::filesystem::remove(dir.file(kCloseMarkerFileName));
+  const std::string segment = dir.file(segment_file_name(1));
+  std::string bytes;
+  {
+    std::ifstream in(segment, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes.back() = static_cast<char>(bytes.back() ^ 0x5a);
+  std::ofstream(segment, std::ios::binary | std::ios::trunc) << bytes;
+  Result<BackupReport> backup = backup_store(dir.path(), parent.file("copy"));
+  ASSERT_FALSE(backup.is_ok()) << "backup dropped damage to synced bytes as a torn tail";
+  EXPECT_EQ(backup.status().code(), StatusCode::kCorruption) << backup.status().to_string();
+  EXPECT_FALSE(std::filesystem::exists(parent.file("copy")));
+}
+
 }  // namespace
 }  // namespace logkv

@@ -22,6 +22,7 @@
 #include "logkv/repair.h"
 #include "logkv/store.h"
 #include "tests/engine/varied_store.h"
+#include "tests/support/mem_power_loss.h"
 #include "tests/support/seed.h"
 #include "tests/support/store_contents.h"
 #include "tests/support/test_dir.h"
@@ -30,6 +31,7 @@
 #include "wal/record_format.h"
 #include "wal/segment_scanner.h"
 #include "wal/store_folder.h"
+#include "wal/synced_marker.h"
 
 namespace logkv {
 namespace {
@@ -449,6 +451,71 @@ TEST(SegmentSetTest, AStoreWithoutAManifestGetsOneFromItsFirstWriter) {
   ASSERT_FALSE(refused.is_ok());
   EXPECT_NE(refused.status().message().find(segment_file_name(ids[1])), std::string::npos)
       << refused.status().message();
+}
+
+// A repair that sets the newest segment aside lets a later roll take its id again; the close and
+// synced-point markers of the old segment must not describe the new one (an unsynced rewrite of
+// SYNCED can give way to its old bytes after a power loss).
+TEST(SegmentSetTest, ARepairThatSetsTheNewestSegmentAsideMovesTheMarkersAside) {
+  testing::TestDir dir;
+  Options options;
+  options.segment_bytes_max = 8192;
+  options.automatic_compaction = false;
+  const std::string value(500, 'v');
+  {
+    Result<std::unique_ptr<Store>> store = Store::open(dir.path(), options);
+    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+    for (int i = 0; i < 40; ++i) ASSERT_TRUE((*store)->set("k" + std::to_string(i), value).is_ok());
+  }
+  uint64_t newest = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    if (auto id = parse_segment_file_name(entry.path().filename().string())) {
+      newest = std::max(newest, *id);
+    }
+  }
+  ASSERT_GE(newest, 3u);
+  ASSERT_TRUE(fs::exists(dir.file(kSyncedMarkerFileName)));
+  ASSERT_TRUE(fs::exists(dir.file(kCloseMarkerFileName)));
+  fs::remove(dir.file(segment_file_name(newest)));
+  Result<RepairReport> repaired = repair_store(dir.path());
+  ASSERT_TRUE(repaired.is_ok()) << repaired.status().to_string();
+  EXPECT_FALSE(fs::exists(dir.file(kSyncedMarkerFileName)));
+  EXPECT_FALSE(fs::exists(dir.file(kCloseMarkerFileName)));
+  // A writer goes on and rolls into a new segment of the same id; the store stays whole.
+  {
+    Result<std::unique_ptr<Store>> store = Store::open(dir.path(), options);
+    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+    for (int i = 0; !fs::exists(dir.file(segment_file_name(newest))); ++i) {
+      ASSERT_LT(i, 100) << "no roll into segment " << newest;
+      ASSERT_TRUE((*store)->set("n" + std::to_string(i), value).is_ok());
+    }
+  }
+  Result<CheckReport> report = check_store(dir.path());
+  ASSERT_TRUE(report.is_ok());
+  EXPECT_TRUE(report->ok());
+}
+
+// The same hazard from any other source: a writer's open removes, durably, a marker that names a
+// segment above the newest, so that no power loss can bring it back.
+TEST(SegmentSetTest, AWritersOpenDurablyRemovesAMarkerOfAHigherSegment) {
+  auto mem = std::make_shared<MemFileSystem>();
+  constexpr char kStore[] = "/store";
+  ASSERT_TRUE(mem->create_dirs(kStore).is_ok());
+  {
+    Result<std::unique_ptr<Store>> store = open_store(mem, kStore, Options{});
+    ASSERT_TRUE(store.is_ok());
+    ASSERT_TRUE((*store)->set("a", "1").is_ok());
+  }
+  const std::string marker = std::string(kStore) + "/" + kSyncedMarkerFileName;
+  ASSERT_TRUE(mem->write_file(marker, encode_synced_marker({9, 5000})).is_ok());  // durable
+  {
+    Result<std::unique_ptr<Store>> store = open_store(mem, kStore, Options{});
+    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+    ASSERT_TRUE((*store)->set("b", "2").is_ok());
+    simulate_power_loss(*mem, testing::test_seed(), PowerLossMode::kDropUnsynced);
+  }
+  EXPECT_EQ(recorded_synced_bytes(*mem, kStore, 9).value(), std::nullopt)
+      << "a power loss brought back a marker of a segment id a later roll takes again";
 }
 
 }  // namespace
