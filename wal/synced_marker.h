@@ -12,9 +12,12 @@
 // is still always true: it is written only after the sync it reports returned, so whatever a
 // power loss leaves (the old marker, the new one) names bytes that were durable, and a torn one
 // fails its checksum and is ignored, as a missing, damaged or foreign one is: the old rule applies.
-// Only a repair, which rewrites the segment, may leave a marker that claims too much, so it
-// removes the marker. A writer's open cuts a torn tail only past the marker's length (bytes
-// before it are corruption), so the marker stays true after that too.
+// Only a repair, which may shorten the newest segment or set it aside (a later roll then takes its
+// id again), could leave a marker that claims too much, so it moves the marker aside whenever it
+// acts; and a writer's open removes, durably, a marker naming a segment above the newest, so that
+// no power loss brings back a value of an id that will be reused. A writer's open cuts a torn tail
+// only past the marker's length (bytes before it are corruption), so the marker stays true after
+// that too.
 //
 //   wal/segment_length_file.h with magic "LOGKVSYN", version 1: segment id, synced bytes, checksum
 //
