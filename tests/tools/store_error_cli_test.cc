@@ -36,6 +36,31 @@ class StoreErrorCliTest : public ::testing::Test {
     store_path_ = dir_.file("store");
   }
 
+  // Damage to the last record of `segment` (`size` bytes): a writer's open refuses, saying `why`,
+  // and changes nothing; check names the segment; repair drops the record as damage, not as a
+  // torn tail, naming `lost_key`, and moves `marker` aside; the store then checks ok.
+  void expect_damage_refused_reported_and_repaired(const std::string& segment, uintmax_t size,
+                                                   const std::string& why,
+                                                   const std::string& lost_key,
+                                                   const std::string& marker) {
+    ProcessResult set = logkv({"set", "c", "v"});
+    EXPECT_EQ(set.exit_code, 4) << set.err;
+    EXPECT_NE(set.err.find(why), std::string::npos) << set.err;
+    EXPECT_EQ(std::filesystem::file_size(segment), size) << "a read or a refused open cut the file";
+    ProcessResult check = logkv({"check"});
+    EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+    EXPECT_NE(check.out.find(segment_file_name(1)), std::string::npos) << check.out;
+    ProcessResult repair = logkv({"repair"});
+    EXPECT_EQ(repair.exit_code, 0) << repair.out << repair.err;
+    EXPECT_NE(repair.out.find("unreadable range"), std::string::npos) << repair.out;
+    EXPECT_EQ(repair.out.find("after its last complete record"), std::string::npos) << repair.out;
+    EXPECT_NE(repair.out.find("lost: key '" + lost_key + "'"), std::string::npos) << repair.out;
+    EXPECT_NE(repair.out.find(marker + ": move aside"), std::string::npos) << repair.out;
+    EXPECT_FALSE(std::filesystem::exists(store_path_ + "/" + marker))
+        << "a marker of the segment before the repair could later misjudge its end";
+    EXPECT_EQ(logkv({"check"}).out, "ok\n");
+  }
+
   // Runs `logkv --store <test store> args...` with LOGKV_STORE unset, `stdin_bytes` on its stdin.
   ProcessResult logkv(std::vector<std::string> args, std::string stdin_bytes = "") {
     args.insert(args.begin(), {"--store", store_path_});
@@ -164,23 +189,8 @@ TEST_F(StoreErrorCliTest, DamageToTheLastRecordAfterACleanCloseIsNotATornTail) {
   EXPECT_EQ(get.exit_code, 4) << get.out << get.err;
   EXPECT_EQ(get.out, "") << "an old value was served for a damaged newest one";
   expect_one_error_line(get);
-  ProcessResult set = logkv({"set", "c", "v"});
-  EXPECT_EQ(set.exit_code, 4) << set.err;
-  EXPECT_NE(set.err.find("clean close"), std::string::npos) << set.err;
-  EXPECT_EQ(std::filesystem::file_size(segment), size) << "a read or a refused open cut the file";
-  ProcessResult check = logkv({"check"});
-  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
-  EXPECT_NE(check.out.find(segment_file_name(1)), std::string::npos) << check.out;
-  // Repair drops the damaged record as damage, reporting what it held, not as a torn tail.
-  ProcessResult repair = logkv({"repair"});
-  EXPECT_EQ(repair.exit_code, 0) << repair.out << repair.err;
-  EXPECT_NE(repair.out.find("unreadable range"), std::string::npos) << repair.out;
-  EXPECT_EQ(repair.out.find("after its last complete record"), std::string::npos) << repair.out;
-  EXPECT_NE(repair.out.find("lost: key 'b'"), std::string::npos) << repair.out;
-  EXPECT_NE(repair.out.find("CLOSED: move aside"), std::string::npos) << repair.out;
-  EXPECT_FALSE(std::filesystem::exists(store_path_ + "/CLOSED"))
-      << "a marker of the segment's old length could later pass a torn write for a clean end";
-  EXPECT_EQ(logkv({"check"}).out, "ok\n");
+  expect_damage_refused_reported_and_repaired(segment, size, "clean close", "b",
+                                              kCloseMarkerFileName);
 }
 
 // Issue 12: the same damage after a process was killed right after its last acknowledged write
@@ -211,19 +221,7 @@ TEST_F(StoreErrorCliTest, DamageToTheLastSyncedRecordAfterAKillIsNotATornTail) {
   EXPECT_EQ(get.exit_code, 4) << get.out << get.err;
   EXPECT_EQ(get.out, "") << "an old value was served for a damaged newest one";
   EXPECT_NE(get.err.find(segment_file_name(1)), std::string::npos) << get.err;
-  ProcessResult set = logkv({"set", "c", "v"});
-  EXPECT_EQ(set.exit_code, 4) << set.err;
-  EXPECT_NE(set.err.find("SYNCED"), std::string::npos) << set.err;
-  EXPECT_EQ(std::filesystem::file_size(segment), size) << "a read or a refused open cut the file";
-  ProcessResult check = logkv({"check"});
-  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
-  EXPECT_NE(check.out.find(segment_file_name(1)), std::string::npos) << check.out;
-  ProcessResult repair = logkv({"repair"});
-  EXPECT_EQ(repair.exit_code, 0) << repair.out << repair.err;
-  EXPECT_NE(repair.out.find("unreadable range"), std::string::npos) << repair.out;
-  EXPECT_NE(repair.out.find("lost: key 'a'"), std::string::npos) << repair.out;
-  EXPECT_NE(repair.out.find("SYNCED: move aside"), std::string::npos) << repair.out;
-  EXPECT_EQ(logkv({"check"}).out, "ok\n");
+  expect_damage_refused_reported_and_repaired(segment, size, "SYNCED", "a", kSyncedMarkerFileName);
   EXPECT_EQ(logkv({"get", "a"}).out, "old-a") << "the batch is lost whole, the older value stays";
 }
 
