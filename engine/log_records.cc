@@ -1,12 +1,14 @@
 #include "logkv/log_records.h"
 
 #include <memory>
+#include <optional>
 
 #include "fs/file_system.h"
 #include "wal/file_names.h"
 #include "wal/record.h"
 #include "wal/segment_scanner.h"
 #include "wal/segment_set.h"
+#include "wal/synced_marker.h"
 
 namespace logkv {
 
@@ -24,6 +26,14 @@ Result<LogWalk> read_log_records(const std::string& store_dir,
   for (size_t i = 0; i < ids.size(); ++i) {
     const std::string name = segment_file_name(ids[i]);
     const std::string path = join_path(store_dir, name);
+    const bool is_newest = i + 1 == ids.size();
+    // Before the segment's size and bytes (wal/synced_marker.h): a writer may be appending.
+    std::optional<uint64_t> recorded_synced;
+    if (is_newest) {
+      Result<std::optional<uint64_t>> recorded = recorded_synced_bytes(*fs, store_dir, ids[i]);
+      if (!recorded.is_ok()) return recorded.status();
+      recorded_synced = *recorded;
+    }
     Result<std::unique_ptr<RandomAccessFile>> file = fs->open_random_access(path);
     if (!file.is_ok()) return file.status();
     Result<uint64_t> file_bytes = (*file)->size();
@@ -36,10 +46,12 @@ Result<LogWalk> read_log_records(const std::string& store_dir,
     if (!contents.is_ok()) return contents.status();
     // A file shorter than its size a moment ago (another process truncated a torn tail) is
     // scanned as far as it goes.
+    Result<SyncedPrefix> synced =
+        known_synced_prefix(*fs, store_dir, ids[i], contents->size(), is_newest, recorded_synced);
+    if (!synced.is_ok()) return synced.status();
     Status visit_error;
-    const SegmentScan scan = scan_segment(
-        *contents, path, ids[i], /*is_newest=*/i + 1 == ids.size(),
-        [&](const ScannedRecord& scanned) {
+    const SegmentScan scan =
+        scan_segment(*contents, path, ids[i], *synced, [&](const ScannedRecord& scanned) {
           if (!visit_error.is_ok()) return;
           LogRecord record;
           record.segment_id = ids[i];

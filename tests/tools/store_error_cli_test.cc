@@ -221,6 +221,9 @@ TEST_F(StoreErrorCliTest, DamageToTheLastSyncedRecordAfterAKillIsNotATornTail) {
   EXPECT_EQ(get.exit_code, 4) << get.out << get.err;
   EXPECT_EQ(get.out, "") << "an old value was served for a damaged newest one";
   EXPECT_NE(get.err.find(segment_file_name(1)), std::string::npos) << get.err;
+  ProcessResult walk = logkv({"dump", "--all-versions"});
+  EXPECT_EQ(walk.exit_code, 4) << "the log walk took the damage for a torn tail: " << walk.err;
+  EXPECT_NE(walk.err.find("SYNCED"), std::string::npos) << walk.err;
   expect_damage_refused_reported_and_repaired(segment, size, "SYNCED", "a", kSyncedMarkerFileName);
   EXPECT_EQ(logkv({"get", "a"}).out, "old-a") << "the batch is lost whole, the older value stays";
 }
