@@ -10,7 +10,11 @@
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 #include <utility>
+
+#include "base/endian_coding.h"
 
 namespace logkv {
 namespace {
@@ -286,6 +290,138 @@ void HashIndex::rebuild_arena() {
     packed.key_ref = *ref;
   }
   arena_ = std::move(rebuilt);
+}
+
+// --- The image (append_image / from_image) ------------------------------------------------------
+
+namespace {
+
+constexpr size_t kImageHeaderBytes = 8 + 8 + 8 + 4 + 4;
+constexpr size_t kImageEntryBytes = 4 + 8 + 8;
+
+}  // namespace
+
+size_t HashIndex::image_bytes() const {
+  return kImageHeaderBytes + capacity_ * sizeof(uint32_t) + size_ * kImageEntryBytes +
+         arena_.live_bytes();
+}
+
+void HashIndex::append_image(std::string& out) const {
+  assert(hash_ == nullptr);
+  const size_t start = out.size();
+  out.resize(start + image_bytes());
+  char* at = out.data() + start;
+  store_little_endian<uint64_t>(at, capacity_);
+  store_little_endian<uint64_t>(at + 8, size_);
+  store_little_endian<uint64_t>(at + 16, arena_.live_bytes());
+  store_little_endian<uint32_t>(at + 24, index_mask_);
+  store_little_endian<uint32_t>(at + 28, 0);
+  at += kImageHeaderBytes;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (capacity_ > 0) std::memcpy(at, slots_.get(), capacity_ * sizeof(uint32_t));
+    at += capacity_ * sizeof(uint32_t);
+  } else {
+    for (size_t slot = 0; slot < capacity_; ++slot, at += sizeof(uint32_t)) {
+      store_little_endian<uint32_t>(at, slots_[slot]);
+    }
+  }
+  char* keys = at + size_ * kImageEntryBytes;
+  for (size_t i = 0; i < size_; ++i, at += kImageEntryBytes) {
+    const PackedEntry& packed = entries_[i];
+    store_little_endian<uint32_t>(at, packed.record_bytes);
+    store_little_endian<uint64_t>(at + 4, packed.segment_and_offset);
+    store_little_endian<uint64_t>(at + 12, packed.sequence_and_key_bytes);
+    const std::string_view key = arena_.view(packed.key_ref, packed.key_bytes());
+    if (!key.empty()) std::memcpy(keys, key.data(), key.size());
+    keys += key.size();
+  }
+  assert(keys == out.data() + out.size());
+}
+
+std::optional<HashIndex> HashIndex::from_image(std::string_view& image, std::string& problem) {
+  if (image.size() < kImageHeaderBytes) {
+    problem = "the index image is cut short";
+    return std::nullopt;
+  }
+  const char* at = image.data();
+  const uint64_t capacity = load_little_endian<uint64_t>(at);
+  const uint64_t size = load_little_endian<uint64_t>(at + 8);
+  const uint64_t key_bytes = load_little_endian<uint64_t>(at + 16);
+  const uint32_t index_mask = load_little_endian<uint32_t>(at + 24);
+  const bool empty_table = capacity == 0 && size == 0;
+  if (!empty_table && (capacity < kCapacityMin || capacity > kCapacityMax ||
+                       size > size_max_for(capacity) || key_bytes > kKeyBytesTotalMax ||
+                       index_mask != (uint64_t{1} << std::bit_width(size_max_for(capacity))) - 1)) {
+    problem = "the index image has a table of " + std::to_string(capacity) + " slots for " +
+              std::to_string(size) + " keys, which no index makes";
+    return std::nullopt;
+  }
+  const uint64_t body = capacity * sizeof(uint32_t) + size * kImageEntryBytes + key_bytes;
+  if (image.size() - kImageHeaderBytes < body) {
+    problem = "the index image is cut short";
+    return std::nullopt;
+  }
+  at += kImageHeaderBytes;
+
+  HashIndex index;
+  if (!empty_table) {
+    index.slots_ = std::make_unique_for_overwrite<uint32_t[]>(capacity);
+    index.capacity_ = capacity;
+    index.size_max_ = size_max_for(capacity);
+    index.index_mask_ = index_mask;
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(index.slots_.get(), at, capacity * sizeof(uint32_t));
+    } else {
+      for (size_t slot = 0; slot < capacity; ++slot) {
+        index.slots_[slot] = load_little_endian<uint32_t>(at + slot * sizeof(uint32_t));
+      }
+    }
+    at += capacity * sizeof(uint32_t);
+    // Every entry must be named by exactly one slot: count the slots in use and check each
+    // names an entry. (Which slot names which entry is the writer's word; a wrong one only
+    // makes a key unfindable, and the checksum stands for the writer.)
+    size_t used = 0;
+    for (size_t slot = 0; slot < capacity; ++slot) {
+      const uint32_t value = index.slots_[slot];
+      if (value == 0) continue;
+      ++used;
+      if ((value & index_mask) == 0 || (value & index_mask) > size) used = capacity + 1;
+    }
+    if (used != size) {
+      problem =
+          "the index image's slot table does not name its " + std::to_string(size) + " entries";
+      return std::nullopt;
+    }
+  }
+  const char* keys = at + size * kImageEntryBytes;
+  uint64_t keys_left = key_bytes;
+  for (size_t i = 0; i < size; ++i, at += kImageEntryBytes) {
+    PackedEntry packed;
+    packed.record_bytes = load_little_endian<uint32_t>(at);
+    packed.segment_and_offset = load_little_endian<uint64_t>(at + 4);
+    packed.sequence_and_key_bytes = load_little_endian<uint64_t>(at + 12);
+    const size_t length = packed.key_bytes();
+    if (length > keys_left) {
+      problem = "the index image's keys are shorter than its entries say";
+      return std::nullopt;
+    }
+    const std::optional<uint32_t> ref = index.arena_.append(std::string_view(keys, length));
+    if (!ref.has_value()) {
+      problem = "the index image holds more key bytes than an index can";
+      return std::nullopt;
+    }
+    packed.key_ref = *ref;
+    index.entries_.push_back(packed);
+    keys += length;
+    keys_left -= length;
+  }
+  if (keys_left != 0) {
+    problem = "the index image's keys are longer than its entries say";
+    return std::nullopt;
+  }
+  index.size_ = size;
+  image.remove_prefix(kImageHeaderBytes + body);
+  return index;
 }
 
 }  // namespace logkv

@@ -32,7 +32,8 @@
 // Thread-safety: none inside. Const methods (find, for_each, size, memory_bytes, ...) only read
 // and may run concurrently with each other; any mutation needs exclusive access. The store
 // wraps the index in a std::shared_mutex for exactly that.
-// Durability: none; the index is rebuilt from the log (or hint files) at open.
+// Durability: none in itself; the store rebuilds it at open from the index checkpoint
+// (index/index_checkpoint.h, through append_image/from_image), hint files or the log.
 // Failure: contract violations (field out of range, key over 65,535 bytes) are caught by assert;
 // running out of arena space (more than kKeyBytesTotalMax) terminates the process with a
 // message, since put() has no error path; allocation failure terminates like any container.
@@ -43,6 +44,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "index/entry_pages.h"
@@ -155,6 +157,22 @@ class HashIndex {
 
   // Removes every key and frees all memory.
   void clear();
+
+  // The index as bytes, for the index checkpoint (index/index_checkpoint.h), appended to `out`:
+  //   u64 capacity | u64 size | u64 key_bytes | u32 index_mask | u32 reserved (0) |
+  //   u32 slot[capacity] | entry[size] | key bytes
+  // with entry = u32 record_bytes | u64 segment_and_offset | u64 sequence_and_key_bytes
+  // (PackedEntry without key_ref), keys back to back in entry order, all little-endian. The slot
+  // table is kept as it is, so that loading does not hash a single key; it is only meaningful
+  // with default_hash(). Precondition (asserted): built without a test hash function.
+  void append_image(std::string& out) const;
+  // The bytes append_image() writes for this index.
+  size_t image_bytes() const;
+  // Rebuilds an index from the image at the front of `image` and advances `image` past it. The
+  // checkpoint's checksum has vouched for the bytes; this checks what a wrong writer could get
+  // wrong (sizes that do not fit, a slot naming no entry, key lengths that do not add up) and
+  // returns nullopt with `problem` set then.
+  static std::optional<HashIndex> from_image(std::string_view& image, std::string& problem);
 
  private:
   struct Probe {

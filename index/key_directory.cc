@@ -98,6 +98,30 @@ std::vector<std::string> KeyDirectory::keys() const {
   return keys;
 }
 
+size_t KeyDirectory::image_bytes() const {
+  size_t bytes = 0;
+  for (const Shard& shard : shards_) {
+    std::shared_lock lock(shard.mutex);
+    bytes += shard.index.image_bytes();
+  }
+  return bytes;
+}
+
+void KeyDirectory::append_image(std::string& out) const {
+  for (const Shard& shard : shards_) {
+    std::shared_lock lock(shard.mutex);
+    shard.index.append_image(out);
+  }
+}
+
+bool KeyDirectory::load_shard_image_for_recovery(size_t shard, std::string_view& image,
+                                                 std::string& problem) {
+  std::optional<HashIndex> index = HashIndex::from_image(image, problem);
+  if (!index.has_value()) return false;
+  shards_[shard].index = std::move(*index);
+  return true;
+}
+
 void KeyDirectory::clear_for_recovery() {
   for (const std::string& key : keys()) erase_for_recovery(key, hash_key(key));
   finish_recovery();

@@ -97,6 +97,15 @@ class KeyDirectory {
   // (a read-only open retries when a writer's compaction removed a file it listed).
   void clear_for_recovery();
 
+  // For the index checkpoint (index/index_checkpoint.h). append_image() appends every shard's
+  // HashIndex::append_image, in shard order, each under its shard's shared lock; the caller
+  // keeps the directory from changing meanwhile (the writer lock). image_bytes() is what it
+  // appends. load_shard_image_for_recovery() replaces shard `shard`'s index with the image at
+  // the front of `image` and advances past it: the bulk-load path, with its rules (above).
+  void append_image(std::string& out) const;
+  size_t image_bytes() const;
+  bool load_shard_image_for_recovery(size_t shard, std::string_view& image, std::string& problem);
+
   size_t size() const { return size_.load(std::memory_order_relaxed); }
   size_t memory_bytes() const;
   std::vector<std::string> keys() const;
