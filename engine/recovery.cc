@@ -5,6 +5,7 @@
 #include <span>
 #include <unordered_map>
 
+#include "engine/index_checkpoint_fit.h"
 #include "logkv/key_text.h"
 #include "wal/close_marker.h"
 #include "wal/damage_advice.h"
@@ -22,11 +23,18 @@ namespace {
 
 // Reads a whole segment. With the POSIX file system the view points into the file's mapping
 // and `scratch` stays untouched (make_unique_for_overwrite does not fault its pages in).
+// From `from` on only, when the index checkpoint covers the bytes before it: the view then
+// still starts at offset 0, but bytes before `from` are not read and must not be looked at.
 Result<std::string_view> read_whole(const RandomAccessFile& file, uint64_t bytes,
-                                    std::unique_ptr<char[]>& scratch, RecoveryMode mode) {
+                                    std::unique_ptr<char[]>& scratch, RecoveryMode mode,
+                                    uint64_t from = 0) {
   scratch = std::make_unique_for_overwrite<char[]>(bytes == 0 ? 1 : bytes);
-  if (mode == RecoveryMode::kReadOnly) return file.read_copy(0, bytes, scratch.get());
-  return file.read(0, bytes, scratch.get());
+  from = std::min(from, bytes);
+  Result<std::string_view> read = mode == RecoveryMode::kReadOnly
+                                      ? file.read_copy(from, bytes - from, scratch.get() + from)
+                                      : file.read(from, bytes - from, scratch.get() + from);
+  if (!read.is_ok() || from == 0) return read;
+  return std::string_view(read->data() - from, from + read->size());
 }
 
 struct StringHash {
@@ -112,6 +120,15 @@ class NewestRecordWins {
     if (entry) newest = entry->sequence;
     if (auto it = deleted_.find(key); it != deleted_.end()) newest = std::max(newest, it->second);
     return newest;
+  }
+
+  // Starts from the directory an index checkpoint loaded: its segments' live bytes and its
+  // last sequence. Keys it deleted are not known, so only records newer than it may follow.
+  void start_from(const CheckpointPoint& point) {
+    for (const CheckpointSegment& segment : point.segments) {
+      add_live(segment.id, segment.live_bytes);
+    }
+    note_sequence(point.last_sequence);
   }
 
   uint64_t last_sequence() const { return last_sequence_; }
@@ -301,6 +318,22 @@ Status note_segment_set_problems(FileSystem& fs, const std::string& dir, const S
   return Status::ok();
 }
 
+// Adds a segment that recovery kept, `bytes` long, to `log`.
+void add_segment(RecoveredLog& log, uint64_t id, const std::string& path,
+                 std::unique_ptr<RandomAccessFile> file, uint64_t bytes, uint64_t hint_bytes,
+                 uint64_t tombstone_bytes) {
+  auto segment = std::make_unique<Segment>();
+  segment->id = id;
+  segment->path = path;
+  segment->file = std::move(file);
+  segment->bytes.store(bytes, std::memory_order_relaxed);
+  log.newest_segment_id = id;
+  log.newest_segment_bytes = bytes;
+  log.segments.push_back(std::move(segment));
+  log.segment_hint_bytes.push_back(hint_bytes);
+  log.segment_tombstone_bytes.push_back(tombstone_bytes);
+}
+
 Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, const SegmentSet& set,
                                       KeyDirectory& keys, RecoveryMode mode) {
   const bool read_only = mode == RecoveryMode::kReadOnly;
@@ -309,8 +342,38 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
   const StoreFolderListing& listing = set.listing;
   NewestRecordWins builder(keys);
   const std::vector<uint64_t>& segment_ids = listing.segment_ids;
-  Result<DirectorySizer> sizer = make_sizer(fs, dir, listing, keys);
-  if (!sizer.is_ok()) return sizer.status();
+
+  // The index checkpoint, when it fits: the directory up to its point comes from it, and only
+  // the log after that point is read (rule C of docs/FORMAT.md).
+  Result<CheckpointFit> fit = fit_index_checkpoint(fs, dir, set);
+  if (!fit.is_ok()) return fit.status();
+  log.index_checkpoint_found = fit->exists;
+  log.index_checkpoint_unused_why = fit->why_not;
+  const CheckpointPoint* checkpoint = nullptr;
+  if (fit->checkpoint.has_value()) {
+    if (Status loaded = load_index_checkpoint(*fit->checkpoint, keys); !loaded.is_ok()) {
+      keys.clear_for_recovery();
+      log.index_checkpoint_unused_why = loaded.message();
+    } else {
+      checkpoint = &fit->checkpoint->point;
+      builder.start_from(*checkpoint);
+      log.index_checkpoint = *checkpoint;
+    }
+  }
+  const auto covered = [checkpoint](uint64_t id) -> const CheckpointSegment* {
+    if (checkpoint == nullptr) return nullptr;
+    for (const CheckpointSegment& segment : checkpoint->segments) {
+      if (segment.id == id) return &segment;
+    }
+    return nullptr;
+  };
+  // Sizing ahead is for a directory built from nothing; a loaded one grows as it must.
+  std::optional<DirectorySizer> sizer;
+  if (checkpoint == nullptr) {
+    Result<DirectorySizer> made = make_sizer(fs, dir, listing, keys);
+    if (!made.is_ok()) return made.status();
+    sizer.emplace(*made);
+  }
   std::unique_ptr<char[]> scratch;
   for (size_t i = 0; i < segment_ids.size(); ++i) {
     const uint64_t id = segment_ids[i];
@@ -333,7 +396,26 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
 
     uint64_t hint_bytes = 0;
     uint64_t tombstone_bytes = 0;
-    if (may_use_hint(listing, i)) {
+    // Where reading starts: past what the checkpoint covers.
+    uint64_t scan_from = 0;
+    if (const CheckpointSegment* known = covered(id)) {
+      tombstone_bytes = known->tombstone_bytes;
+      if (std::binary_search(listing.hint_ids.begin(), listing.hint_ids.end(), id)) {
+        Result<uint64_t> bytes = fs.file_size(join_path(dir, hint_file_name(id)));
+        if (!bytes.is_ok() && bytes.status().code() != StatusCode::kNotFound) {
+          return bytes.status();
+        }
+        if (bytes.is_ok()) hint_bytes = *bytes;
+      }
+      if (id != checkpoint->newest_segment_id) {
+        add_segment(log, id, path, std::move(*file), *file_bytes, hint_bytes, tombstone_bytes);
+        continue;
+      }
+      // The checkpoint's newest segment: records may have been appended after its point. Its
+      // hint file, if a roll since made one, is not applied: it holds records the checkpoint
+      // has superseded, which the directory can no longer tell apart.
+      scan_from = known->bytes;
+    } else if (may_use_hint(listing, i)) {
       Result<LoadedHint> loaded = load_hint(fs, dir, id, **file, *file_bytes);
       if (loaded.is_ok()) {
         hint_bytes = loaded->file.bytes.size();
@@ -356,11 +438,11 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
         return loaded.status();
       }
     }
-    const bool from_hint = hint_bytes > 0;
+    const bool from_hint = hint_bytes > 0 && scan_from == 0;
 
     uint64_t kept_bytes = *file_bytes;
     if (!from_hint) {
-      Result<std::string_view> contents = read_whole(**file, *file_bytes, scratch, mode);
+      Result<std::string_view> contents = read_whole(**file, *file_bytes, scratch, mode, scan_from);
       if (!contents.is_ok()) return contents.status();
       // Another process's writer may have cut its preallocated zeros since the size was read.
       if (read_only && contents->size() < *file_bytes) *file_bytes = contents->size();
@@ -400,19 +482,23 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
       };
       SegmentScan scan;
       if (read_only) {
-        DamageTolerantScan tolerant = scan_segment_past_damage(*contents, path, id, *synced, visit);
+        DamageTolerantScan tolerant =
+            scan_segment_past_damage(*contents, path, id, *synced, visit,
+                                     ScanStart{scan_from, scan_from > 0 ? older_last_sequence : 0});
         for (DamagedRange& range : tolerant.damage) {
           log.damage.push_back({path, std::move(range)});
         }
         scan.valid_end = tolerant.valid_end;
         scan.file_bytes = contents->size();
         scan.torn_tail = tolerant.torn_tail;
+      } else if (scan_from > 0) {
+        scan = scan_records_from(*contents, path, *synced, scan_from, older_last_sequence, visit);
       } else {
         scan = scan_segment(*contents, path, id, *synced, visit);
       }
       if (!scan.status.is_ok()) return scan.status;
       if (!order_error.is_ok()) return order_error;
-      sizer->note_scanned(*file_bytes, records);
+      if (sizer.has_value()) sizer->note_scanned(*file_bytes, records);
 
       if (scan.torn_tail && read_only) {
         // Left as it is: a writer may be appending there right now.
@@ -431,16 +517,7 @@ Result<RecoveredLog> recover_segments(FileSystem& fs, const std::string& dir, co
         kept_bytes = scan.valid_end;
       }
     }
-    auto segment = std::make_unique<Segment>();
-    segment->id = id;
-    segment->path = path;
-    segment->file = std::move(*file);
-    segment->bytes.store(kept_bytes, std::memory_order_relaxed);
-    log.newest_segment_id = id;
-    log.newest_segment_bytes = kept_bytes;
-    log.segments.push_back(std::move(segment));
-    log.segment_hint_bytes.push_back(hint_bytes);
-    log.segment_tombstone_bytes.push_back(tombstone_bytes);
+    add_segment(log, id, path, std::move(*file), kept_bytes, hint_bytes, tombstone_bytes);
   }
   LOGKV_RETURN_IF_ERROR(check_orphan_hints(fs, dir, listing, builder, mode, log));
   for (const RecoveredLog::Damage& damage : log.damage) {

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "fs/file_system.h"
+#include "index/index_checkpoint.h"
 #include "index/key_directory.h"
 #include "logkv/status.h"
 #include "wal/damage_scan.h"
@@ -37,6 +39,11 @@ struct RecoveredLog {
   // instead. `hint_problems` says what was wrong with each, one line per file.
   uint64_t hint_files_rejected = 0;
   std::vector<std::string> hint_problems;
+  // The index checkpoint (index/index_checkpoint.h): whether an INDEX file was found, the
+  // point of the one loaded (nullopt when none was), and why one found was not used.
+  bool index_checkpoint_found = false;
+  std::optional<CheckpointPoint> index_checkpoint;
+  std::string index_checkpoint_unused_why;
   // Read-only recovery only (a writer's fails instead): the damaged ranges of each segment...
   struct Damage {
     std::string path;

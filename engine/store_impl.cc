@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "engine/index_checkpoint_policy.h"
 #include "engine/limits.h"
 #include "engine/recovery.h"
 #include "logkv/key_text.h"
@@ -85,6 +86,7 @@ Status StoreImpl::open_read_only() {
   live_bytes_.store(log->live_bytes, std::memory_order_relaxed);
   hint_files_loaded_ = log->hint_files_loaded;
   hint_files_rejected_ = log->hint_files_rejected;
+  index_checkpoint_loaded_ = log->index_checkpoint.has_value();
   for (auto& [key, where] : log->damaged_keys) damaged_keys_.try_emplace(key, where);
   for (size_t i = 0; i < log->segments.size(); ++i) {
     usage_.add(log->segments[i]->id, log->segment_live_bytes[i], log->segment_hint_bytes[i],
@@ -131,6 +133,18 @@ Status StoreImpl::open() {
   if (!log.is_ok()) return log.status();
   LOGKV_RETURN_IF_ERROR(remove_unpublished_files(*fs_, dir_, *set, log->newest_segment_id));
   manifest_.set_published(std::move(set->manifest));
+  index_checkpoint_ = log->index_checkpoint;
+  index_checkpoint_loaded_ = log->index_checkpoint.has_value();
+  // One that does not fit is dead weight that every open would read again; a crash while one
+  // was written leaves its temporary file. Neither holds data, so no folder sync is needed.
+  const auto remove_if_present = [this](const std::string& name) {
+    const Status removed = fs_->remove(join_path(dir_, name));
+    return removed.code() == StatusCode::kNotFound ? Status::ok() : removed;
+  };
+  if (log->index_checkpoint_found && !log->index_checkpoint.has_value()) {
+    LOGKV_RETURN_IF_ERROR(remove_if_present(kIndexCheckpointFileName));
+  }
+  LOGKV_RETURN_IF_ERROR(remove_if_present(temp_file_name(kIndexCheckpointFileName)));
 
   next_sequence_ = log->last_sequence + 1;
   recent_deletes_.reset(log->last_sequence);
@@ -325,8 +339,38 @@ Status StoreImpl::close() {
     status = write_close_marker(*fs_, dir_, end)
                  .with_context("every write is durable, but the close marker was not written");
   }
+  if (status.is_ok() && healthy) write_index_checkpoint_if_due(end.segment_id, end.segment_bytes);
   lock_.reset();
   return status;
+}
+
+void StoreImpl::write_index_checkpoint_if_due(uint64_t end_segment_id, uint64_t end_segment_bytes) {
+  std::vector<std::pair<uint64_t, uint64_t>> lengths = segments_.lengths();
+  if (lengths.empty() || lengths.back().first != end_segment_id) return;
+  lengths.back().second = end_segment_bytes;
+  if (!index_checkpoint_due(index_checkpoint_, lengths, options_.index_checkpoint_bytes_min)) {
+    return;
+  }
+  const Segment* newest = segments_.find(end_segment_id);
+  if (newest == nullptr) return;
+  Result<uint64_t> tail = segment_tail_checksum(*newest->file, end_segment_bytes);
+  if (!tail.is_ok()) return;
+  CheckpointPoint point;
+  point.newest_segment_id = end_segment_id;
+  point.newest_segment_bytes = end_segment_bytes;
+  point.last_sequence = last_sequence_.load(std::memory_order_relaxed);
+  point.tail_checksum = *tail;
+  std::unordered_map<uint64_t, SegmentUsage> usage;
+  for (const SegmentUsage& segment : usage_.snapshot()) usage.emplace(segment.id, segment);
+  for (const auto& [id, bytes] : lengths) {
+    const SegmentUsage& used = usage[id];
+    point.segments.push_back(CheckpointSegment{id, bytes, used.live_bytes, used.tombstone_bytes});
+  }
+  if (write_index_checkpoint(*fs_, dir_, point, keys_).is_ok()) {
+    index_checkpoint_ = std::move(point);
+  } else {
+    (void)fs_->remove(join_path(dir_, temp_file_name(kIndexCheckpointFileName)));
+  }
 }
 
 }  // namespace logkv

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -34,6 +35,7 @@
 #include "engine/write_context.h"
 #include "engine/write_queue.h"
 #include "fs/file_system.h"
+#include "index/index_checkpoint.h"
 #include "index/key_directory.h"
 #include "logkv/store.h"
 #include "wal/segment_table.h"
@@ -119,6 +121,11 @@ class StoreImpl final : public Store, private CompactionHost {
   Status run_exclusive(const std::function<void()>& fn) override;
   Status publish_segment_set(std::span<const uint64_t> retiring) override;
   void segments_removed(std::span<const uint64_t> ids) override;
+  // At a clean close, with the log synced and closed at `end`: writes the index checkpoint when
+  // engine/index_checkpoint_policy.h says so. Best effort: the log holds everything it would,
+  // so a failure (a full disk, say) only leaves the next open to read the log. Requires
+  // writer_mutex_.
+  void write_index_checkpoint_if_due(uint64_t end_segment_id, uint64_t end_segment_bytes);
   // Deletes the just-sealed segment `id`, which holds no record. Requires writer_mutex_.
   void drop_empty_segment(uint64_t id);
 
@@ -152,6 +159,10 @@ class StoreImpl final : public Store, private CompactionHost {
   uint64_t torn_bytes_dropped_ = 0;       // set once at open
   uint64_t hint_files_loaded_ = 0;        // set once at open
   uint64_t hint_files_rejected_ = 0;      // set once at open
+  // The index checkpoint on disk that describes this store's log: the one that fitted at open
+  // (loaded), or the one close() wrote. Guarded by writer_mutex_.
+  std::optional<CheckpointPoint> index_checkpoint_;
+  bool index_checkpoint_loaded_ = false;  // set once at open
   // Read-only stores only, set once at open: key -> where its damaged newest record is.
   std::unordered_map<std::string, std::string> damaged_keys_;
 

@@ -223,9 +223,11 @@ class Repairer {
     // back to the close marker's length and make a torn write look like a cleanly closed end; the
     // synced-point marker would claim bytes it no longer has) or set it aside (a later roll takes
     // its id again, and the markers would describe another file). So whenever repair acts, they
-    // go aside with the originals.
+    // go aside with the originals, and so does the index checkpoint, whose image points into
+    // the segments as they were (rule C would most likely find it stale; this makes it sure).
     if (!report.actions.empty()) {
-      for (const char* marker : {kCloseMarkerFileName, kSyncedMarkerFileName}) {
+      for (const char* marker :
+           {kCloseMarkerFileName, kSyncedMarkerFileName, kIndexCheckpointFileName}) {
         if (!fs_.file_size(join_path(dir_, marker)).is_ok()) continue;
         markers_to_move_.push_back(marker);
         report.actions.push_back(

@@ -78,11 +78,15 @@ DamagedRange describe_damage(std::string_view contents, const SegmentScan& scan,
 
 }  // namespace
 
-DamageTolerantScan scan_segment_past_damage(
-    std::string_view contents, std::string_view file_name, uint64_t segment_id, SyncedPrefix synced,
-    const std::function<void(const ScannedRecord&)>& visit) {
+DamageTolerantScan scan_segment_past_damage(std::string_view contents, std::string_view file_name,
+                                            uint64_t segment_id, SyncedPrefix synced,
+                                            const std::function<void(const ScannedRecord&)>& visit,
+                                            ScanStart start) {
   DamageTolerantScan result;
-  SegmentScan scan = scan_segment(contents, file_name, segment_id, synced, visit);
+  SegmentScan scan = start.offset == 0
+                         ? scan_segment(contents, file_name, segment_id, synced, visit)
+                         : scan_records_from(contents, file_name, synced, start.offset,
+                                             start.last_sequence, visit);
   while (true) {
     result.records += scan.records;
     result.last_sequence = std::max(result.last_sequence, scan.last_sequence);

@@ -64,9 +64,17 @@ struct DamageTolerantScan {
   std::vector<DamagedRange> damage;
 };
 
+// Scans from the segment header, or, with `start.offset` > 0, from the record at that offset
+// on (a record boundary; the records before it are not read, and `start.last_sequence` is the
+// last sequence before it): what the index checkpoint leaves to read.
+struct ScanStart {
+  uint64_t offset = 0;
+  uint64_t last_sequence = 0;
+};
 DamageTolerantScan scan_segment_past_damage(std::string_view contents, std::string_view file_name,
                                             uint64_t segment_id, SyncedPrefix synced,
-                                            const std::function<void(const ScannedRecord&)>& visit);
+                                            const std::function<void(const ScannedRecord&)>& visit,
+                                            ScanStart start = {});
 
 }  // namespace logkv
 

@@ -12,6 +12,8 @@
 //                        "CLOSED.tmp" while it is written
 //   MANIFEST             which segments make up the store and how long each sealed one is
 //                        (wal/manifest.h); "MANIFEST.tmp" while it is written
+//   INDEX                the key directory at a point of the log (index/index_checkpoint.h);
+//                        "INDEX.tmp" while it is written
 //   RESERVE              zeros kept so that a full disk can still be recovered by deletes and
 //                        compaction (fs/space_reserve.h); "RESERVE.tmp" while it is made
 //
@@ -34,6 +36,7 @@ inline constexpr char kReserveFileName[] = "RESERVE";
 inline constexpr char kCloseMarkerFileName[] = "CLOSED";
 inline constexpr char kManifestFileName[] = "MANIFEST";
 inline constexpr char kSyncedMarkerFileName[] = "SYNCED";
+inline constexpr char kIndexCheckpointFileName[] = "INDEX";
 // The folder `logkv repair` keeps the original of every file it changes in, one subfolder per
 // run (docs/TOOL.md, "repair"). Opens pass it by.
 inline constexpr char kLostAndFoundName[] = "lost+found";

@@ -18,6 +18,10 @@ Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& 
     if (name == kCloseMarkerFileName || name == temp_file_name(kCloseMarkerFileName)) continue;
     // Nor does the synced-point marker (wal/synced_marker.h).
     if (name == kSyncedMarkerFileName) continue;
+    // Nor does the index checkpoint (index/index_checkpoint.h): the log holds everything in it.
+    if (name == kIndexCheckpointFileName || name == temp_file_name(kIndexCheckpointFileName)) {
+      continue;
+    }
     // The manifest is read on its own (wal/manifest.h, wal/segment_set.h).
     if (name == kManifestFileName || name == temp_file_name(kManifestFileName)) continue;
     // The io_uring probe's scratch file, left behind only if a process died mid-probe.

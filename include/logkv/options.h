@@ -116,6 +116,12 @@ struct Options {
   // that open reads its keys instead of the whole segment. Reading a smaller segment whole costs
   // about as much, and its hint would only take disk space.
   uint64_t hint_segment_bytes_min = 1ull << 20;
+  // A clean close saves the key directory in an index checkpoint (INDEX), so that the next open
+  // loads it and reads only the log written after it (docs/DESIGN.md, "The index checkpoint"),
+  // once the log an open would otherwise read reaches this many bytes; a stale checkpoint is
+  // always replaced. 0: at every close; UINT64_MAX: never (an existing one is still used while
+  // it fits the log).
+  uint64_t index_checkpoint_bytes_min = 1ull << 20;
 };
 
 }  // namespace logkv

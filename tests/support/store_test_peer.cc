@@ -33,4 +33,6 @@ void StoreTestPeer::wait_for_background_compaction() { store_.wait_for_backgroun
 
 size_t StoreTestPeer::write_queue_depth() const { return store_.write_queue_depth(); }
 
+bool StoreTestPeer::index_checkpoint_loaded() const { return store_.index_checkpoint_loaded_; }
+
 }  // namespace logkv

@@ -33,6 +33,8 @@ class StoreTestPeer {
   void wait_for_background_compaction();
   // Writers queued or being committed now (tests use it to line up a group).
   size_t write_queue_depth() const;
+  // Whether open loaded the key directory from the index checkpoint (index/index_checkpoint.h).
+  bool index_checkpoint_loaded() const;
 
  private:
   StoreImpl& store_;
