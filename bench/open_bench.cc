@@ -1,12 +1,14 @@
 // Micro-benchmark of opening a store of 1,000,000 keys (16-byte keys, 100-byte values) and
-// getting one key, in two variants of the same store: every sealed segment with its hint file
-// (keys and locations only), and the same segments with the hint files deleted, so that open
-// scans every record. The page cache is warm: this measures building the index, not the disk.
+// getting one key, in three variants of the same store: with the index checkpoint (INDEX) a clean
+// close leaves, which open loads; without it but with every sealed segment's hint file (keys and
+// locations only); and with neither, so that open scans every record. The page cache is warm:
+// this measures building the index, not the disk.
 //
 // The store is written once per process in a temporary folder on disk (segments of 8 MiB, then
-// Store::compact() so that each sealed segment gets a hint file) and copied for the scan variant.
-// The timed opens run with automatic compaction off, so no background work overlaps them and
-// the scan variant stays a pure scan (nothing writes hint files behind it).
+// Store::compact() so that each sealed segment gets a hint file) with checkpoints off, and copied
+// for the other variants. The timed opens run with automatic compaction off, so no background
+// work overlaps them, and, but for the checkpoint variant, with checkpoints off, so that each
+// close leaves its folder as it found it (no checkpoint, no hint file written behind it).
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
@@ -34,8 +36,10 @@ std::string key16(uint64_t n) {
   return "k:" + std::string(14 - digits.size(), '0') + digits;
 }
 
-Options store_options(bool automatic_compaction) {
+// Checkpoints are off unless `index_checkpoint_bytes_min` says otherwise.
+Options store_options(bool automatic_compaction, uint64_t index_checkpoint_bytes_min = UINT64_MAX) {
   Options options;
+  options.index_checkpoint_bytes_min = index_checkpoint_bytes_min;
   options.sync_mode = SyncMode::kNever;
   options.limits.keys_max = kKeys + 1024;
   options.segment_bytes_max = kSegmentBytes;
@@ -58,10 +62,13 @@ class StoreFolders {
       std::exit(1);
     }
     root_ = pattern;
+    with_checkpoint_ = (root_ / "checkpoint").string();
     with_hints_ = (root_ / "hints").string();
     without_hints_ = (root_ / "scan").string();
     write_store();
     std::filesystem::copy(with_hints_, without_hints_, std::filesystem::copy_options::recursive);
+    std::filesystem::copy(with_hints_, with_checkpoint_, std::filesystem::copy_options::recursive);
+    write_checkpoint();
     size_t hints_removed = 0;
     for (const auto& entry : std::filesystem::directory_iterator(without_hints_)) {
       if (entry.path().extension() == kHintFileSuffix) {
@@ -76,6 +83,7 @@ class StoreFolders {
     std::filesystem::remove_all(root_, ignored);
   }
 
+  const std::string& with_checkpoint() const { return with_checkpoint_; }
   const std::string& with_hints() const { return with_hints_; }
   const std::string& without_hints() const { return without_hints_; }
 
@@ -91,7 +99,19 @@ class StoreFolders {
     if (Status closed = (*store)->close(); !closed.is_ok()) fail("close", closed);
   }
 
+  // An open and a clean close with checkpoints on write the index checkpoint.
+  void write_checkpoint() {
+    Result<std::unique_ptr<Store>> store = Store::open(with_checkpoint_, store_options(false, 0));
+    if (!store.is_ok()) fail("open " + with_checkpoint_, store.status());
+    if (Status closed = (*store)->close(); !closed.is_ok()) fail("close", closed);
+    if (!std::filesystem::exists(std::filesystem::path(with_checkpoint_) /
+                                 kIndexCheckpointFileName)) {
+      fail("close wrote no index checkpoint", Status::ok());
+    }
+  }
+
   std::filesystem::path root_;
+  std::string with_checkpoint_;
   std::string with_hints_;
   std::string without_hints_;
 };
@@ -101,12 +121,14 @@ const StoreFolders& folders() {
   return folders;
 }
 
-void time_open(benchmark::State& state, const std::string& dir) {
+void time_open(benchmark::State& state, const std::string& dir,
+               uint64_t index_checkpoint_bytes_min = UINT64_MAX) {
   uint64_t n = 0;
   for (auto _ : state) {
     const std::string key = key16((n++ * 2654435761u) % kKeys);
     const auto start = std::chrono::steady_clock::now();
-    Result<std::unique_ptr<Store>> store = Store::open(dir, store_options(false));
+    Result<std::unique_ptr<Store>> store =
+        Store::open(dir, store_options(false, index_checkpoint_bytes_min));
     if (!store.is_ok()) fail("open " + dir, store.status());
     Result<std::optional<std::string>> value = (*store)->get(key);
     const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -118,6 +140,11 @@ void time_open(benchmark::State& state, const std::string& dir) {
     if (Status closed = (*store)->close(); !closed.is_ok()) fail("close", closed);
   }
 }
+
+void BM_OpenFromCheckpoint(benchmark::State& state) {
+  time_open(state, folders().with_checkpoint(), Options{}.index_checkpoint_bytes_min);
+}
+BENCHMARK(BM_OpenFromCheckpoint)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 
 void BM_OpenFromHints(benchmark::State& state) { time_open(state, folders().with_hints()); }
 BENCHMARK(BM_OpenFromHints)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);

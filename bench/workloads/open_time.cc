@@ -6,11 +6,12 @@
 //
 // Engines with explicit compaction (logkv) are compacted once after loading, the way a store
 // looks after it has run for a while: logkv then has a hint file for every segment of at least
-// Options::hint_segment_bytes_min and opens from them. At the large size logkv gets a second
-// row, "scan", opened with every hint file deleted before each open, so that it rebuilds its
-// index from the data: the two rows side by side are what hint files buy. A store of 1024 keys
-// (150 KB) has no hint file to delete, so a scan row there would time the same store twice and
-// is left out.
+// Options::hint_segment_bytes_min, and its clean close writes the index checkpoint (INDEX), which
+// the next open loads. At the large size logkv gets two more rows: "hints", opened with the
+// checkpoint deleted before each open, so that it rebuilds its index from the hint files, and
+// "scan", with the hint files deleted too, so that it rebuilds it from the data: the three rows
+// side by side are what the checkpoint and the hint files buy. A store of 1024 keys (150 KB) has
+// neither to delete, so those rows there would time the same store again and are left out.
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -42,7 +43,10 @@ class OpenTimeWorkload final : public Workload {
     if (!applies_to(engine.capabilities)) return {};
     std::vector<std::string> variants = {count_label(sizes.keys),
                                          count_label(sizes.open_keys_large)};
-    if (has_scan_row(engine.name)) variants.push_back(scan_label(sizes.open_keys_large));
+    if (has_rebuild_rows(engine.name)) {
+      variants.push_back(rebuild_label(sizes.open_keys_large, Rebuild::kFromHints));
+      variants.push_back(rebuild_label(sizes.open_keys_large, Rebuild::kFromData));
+    }
     return variants;
   }
 
@@ -57,29 +61,44 @@ class OpenTimeWorkload final : public Workload {
                                           "engine keeps no index, so there is nothing to open"));
         continue;
       }
-      const bool with_scan = has_scan_row(engine.name) && count == sizes.open_keys_large;
+      const bool with_rebuilds = has_rebuild_rows(engine.name) && count == sizes.open_keys_large;
       Row row = make_row(name(), kGroup, variant, engine.name);
-      Row scan_row = make_row(name(), kGroup, scan_label(count), engine.name);
-      if (Status status = measure(engine, context, count, row, with_scan ? &scan_row : nullptr);
+      RebuildRows rebuilds{
+          make_row(name(), kGroup, rebuild_label(count, Rebuild::kFromHints), engine.name),
+          make_row(name(), kGroup, rebuild_label(count, Rebuild::kFromData), engine.name)};
+      if (Status status = measure(engine, context, count, row, with_rebuilds ? &rebuilds : nullptr);
           !status.is_ok()) {
         fail_row(row, status);
-        fail_row(scan_row, status);
+        fail_row(rebuilds.from_hints, status);
+        fail_row(rebuilds.from_data, status);
       }
       rows.push_back(std::move(row));
-      if (with_scan) rows.push_back(std::move(scan_row));
+      if (with_rebuilds) {
+        rows.push_back(std::move(rebuilds.from_hints));
+        rows.push_back(std::move(rebuilds.from_data));
+      }
     }
     return rows;
   }
 
  private:
-  // Only logkv reports what its hint files buy.
-  static bool has_scan_row(std::string_view engine) { return engine == "logkv"; }
-  static std::string scan_label(uint64_t count) { return count_label(count) + ", scan"; }
+  // What logkv rebuilds its index from when the files that spare it the work are deleted.
+  enum class Rebuild { kNothing, kFromHints, kFromData };
+  struct RebuildRows {
+    Row from_hints;
+    Row from_data;
+  };
+  // Only logkv reports what its index checkpoint and hint files buy.
+  static bool has_rebuild_rows(std::string_view engine) { return engine == "logkv"; }
+  static std::string rebuild_label(uint64_t count, Rebuild rebuild) {
+    return count_label(count) + (rebuild == Rebuild::kFromHints ? ", hints" : ", scan");
+  }
 
   // Measures `row` as the store is after loading (and compacting, where the engine can); when
-  // `scan_row` is given, also that one, with the hint files deleted before every open.
+  // `rebuilds` is given, also those rows, with the checkpoint (and the hint files) deleted
+  // before every open.
   static Status measure(const EngineFactory& engine, WorkloadContext& context, uint64_t count,
-                        Row& row, Row* scan_row) {
+                        Row& row, RebuildRows* rebuilds) {
     const WorkloadSizes& sizes = context.config.sizes;
     Result<ScratchDir> dir = context.scratch.fresh("open-" + engine.name);
     if (!dir.is_ok()) return dir.status();
@@ -97,32 +116,40 @@ class OpenTimeWorkload final : public Workload {
     }
     row.figures.push_back(
         {"store_disk_bytes", static_cast<double>(folder_disk_bytes(dir->path())), "B"});
-    LOGKV_RETURN_IF_ERROR(time_opens(engine, context, params, count, row, false));
-    if (scan_row == nullptr) return Status::ok();
-    LOGKV_RETURN_IF_ERROR(time_opens(engine, context, params, count, *scan_row, true));
+    LOGKV_RETURN_IF_ERROR(time_opens(engine, context, params, count, row, Rebuild::kNothing));
+    if (rebuilds == nullptr) return Status::ok();
+    LOGKV_RETURN_IF_ERROR(
+        time_opens(engine, context, params, count, rebuilds->from_hints, Rebuild::kFromHints));
+    LOGKV_RETURN_IF_ERROR(
+        time_opens(engine, context, params, count, rebuilds->from_data, Rebuild::kFromData));
     // One more open leaves the hint files the way the default row found them for the next run.
     std::unique_ptr<EngineAdapter> adapter = engine.make();
     LOGKV_RETURN_IF_ERROR(adapter->open(params));
     return adapter->close();
   }
 
-  // Deletes logkv's hint files (NNNNNNNNNN.hint) in `dir`; returns how many.
-  static Result<uint64_t> remove_hint_files(const std::string& dir) {
+  // Deletes logkv's index checkpoint (INDEX) in `dir`, and with kFromData its hint files
+  // (NNNNNNNNNN.hint) too; returns how many hint files.
+  static Result<uint64_t> remove_rebuild_shortcuts(const std::string& dir, Rebuild rebuild) {
     std::error_code error;
     uint64_t removed = 0;
+    std::filesystem::remove(std::filesystem::path(dir) / "INDEX", error);
     std::vector<std::filesystem::path> doomed;
     for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
-      if (entry.path().extension() == ".hint") doomed.push_back(entry.path());
+      if (rebuild == Rebuild::kFromData && entry.path().extension() == ".hint") {
+        doomed.push_back(entry.path());
+      }
     }
     for (const auto& path : doomed) removed += std::filesystem::remove(path, error) ? 1 : 0;
     if (error) {
-      return Status::io_error("cannot delete hint files in '" + dir + "': " + error.message());
+      return Status::io_error("cannot delete the index checkpoint or hint files in '" + dir +
+                              "': " + error.message());
     }
     return removed;
   }
 
   static Status time_opens(const EngineFactory& engine, WorkloadContext& context,
-                           const OpenParams& params, uint64_t count, Row& row, bool scan) {
+                           const OpenParams& params, uint64_t count, Row& row, Rebuild rebuild) {
     const WorkloadSizes& sizes = context.config.sizes;
     Rng rng(context.config.seed);
     LatencySamples latencies;
@@ -130,10 +157,10 @@ class OpenTimeWorkload final : public Workload {
     for (int repeat = 0; repeat < sizes.open_repeats; ++repeat) {
       std::unique_ptr<EngineAdapter> adapter = engine.make();
       const std::string key = key_for(rng.below(count));
-      if (scan) {
-        Result<uint64_t> removed = remove_hint_files(params.dir);
+      if (rebuild != Rebuild::kNothing) {
+        Result<uint64_t> removed = remove_rebuild_shortcuts(params.dir, rebuild);
         if (!removed.is_ok()) return removed.status();
-        if (repeat == 0) {
+        if (repeat == 0 && rebuild == Rebuild::kFromData) {
           row.figures.push_back({"hint_files_deleted", static_cast<double>(*removed), ""});
         }
       }
