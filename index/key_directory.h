@@ -125,6 +125,9 @@ class KeyDirectory {
   struct alignas(64) Shard {
     mutable std::shared_mutex mutex;
     HashIndex index;
+    // Sized ahead (the constructor, reserve_for_recovery) for more keys than it may get: for
+    // finish_recovery() to trim. Recovery path only.
+    bool reserved = false;
   };
 
   std::array<Shard, kShards> shards_;
