@@ -29,7 +29,8 @@ Result<std::string_view> read_whole(const RandomAccessFile& file, uint64_t bytes
                                     std::unique_ptr<char[]>& scratch, RecoveryMode mode,
                                     uint64_t from = 0) {
   scratch = std::make_unique_for_overwrite<char[]>(bytes == 0 ? 1 : bytes);
-  from = std::min(from, bytes);
+  // Nothing to read: a view of the right length that nothing will look into.
+  if (from >= bytes && from > 0) return std::string_view(scratch.get(), bytes);
   Result<std::string_view> read = mode == RecoveryMode::kReadOnly
                                       ? file.read_copy(from, bytes - from, scratch.get() + from)
                                       : file.read(from, bytes - from, scratch.get() + from);
