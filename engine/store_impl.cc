@@ -135,16 +135,12 @@ Status StoreImpl::open() {
   manifest_.set_published(std::move(set->manifest));
   index_checkpoint_ = log->index_checkpoint;
   index_checkpoint_loaded_ = log->index_checkpoint.has_value();
-  // One that does not fit is dead weight that every open would read again; a crash while one
-  // was written leaves its temporary file. Neither holds data, so no folder sync is needed.
-  const auto remove_if_present = [this](const std::string& name) {
-    const Status removed = fs_->remove(join_path(dir_, name));
-    return removed.code() == StatusCode::kNotFound ? Status::ok() : removed;
-  };
+  // One that does not fit is dead weight that every open would read again. It holds no data, so
+  // no folder sync is needed. (A leftover INDEX.tmp went with the other temporary files.)
   if (log->index_checkpoint_found && !log->index_checkpoint.has_value()) {
-    LOGKV_RETURN_IF_ERROR(remove_if_present(kIndexCheckpointFileName));
+    const Status removed = fs_->remove(join_path(dir_, kIndexCheckpointFileName));
+    if (!removed.is_ok() && removed.code() != StatusCode::kNotFound) return removed;
   }
-  LOGKV_RETURN_IF_ERROR(remove_if_present(temp_file_name(kIndexCheckpointFileName)));
 
   next_sequence_ = log->last_sequence + 1;
   recent_deletes_.reset(log->last_sequence);

@@ -41,9 +41,9 @@ std::string describe_violation(const LimitViolation& violation) {
 }
 
 // Removes every file a store writes (segments, hints, temporary files, the lock file, the space
-// reserve, the close marker, the manifest) from `dir`, which must hold nothing else: a foreign file
-// is kCorruption naming it, and nothing is removed, so that a wrong path never costs a user's
-// files. Does not sync the folder.
+// reserve, the markers, the manifest, the index checkpoint) from `dir`, which must hold nothing
+// else: a foreign file is kCorruption naming it, and nothing is removed, so that a wrong path never
+// costs a user's files. Does not sync the folder.
 Status remove_store_files(FileSystem& fs, const std::string& dir) {
   Result<StoreFolderListing> listing = list_store_folder(fs, dir);
   if (!listing.is_ok()) return listing.status();
@@ -58,6 +58,8 @@ Status remove_store_files(FileSystem& fs, const std::string& dir) {
   names.emplace_back(kManifestFileName);
   names.emplace_back(temp_file_name(kManifestFileName));
   names.emplace_back(kSyncedMarkerFileName);
+  names.emplace_back(kIndexCheckpointFileName);
+  names.emplace_back(temp_file_name(kIndexCheckpointFileName));
   for (const std::string& name : names) {
     const Status removed = fs.remove(join_path(dir, name));
     if (!removed.is_ok() && removed.code() != StatusCode::kNotFound) return removed;

@@ -19,7 +19,10 @@ Result<StoreFolderListing> list_store_folder(FileSystem& fs, const std::string& 
     // Nor does the synced-point marker (wal/synced_marker.h).
     if (name == kSyncedMarkerFileName) continue;
     // Nor does the index checkpoint (index/index_checkpoint.h): the log holds everything in it.
-    if (name == kIndexCheckpointFileName || name == temp_file_name(kIndexCheckpointFileName)) {
+    // Its temporary file is a crash's leftover, to remove like a compaction's.
+    if (name == kIndexCheckpointFileName) continue;
+    if (name == temp_file_name(kIndexCheckpointFileName)) {
+      listing.temp_names.push_back(name);
       continue;
     }
     // The manifest is read on its own (wal/manifest.h, wal/segment_set.h).

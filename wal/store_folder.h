@@ -15,8 +15,9 @@ namespace logkv {
 struct StoreFolderListing {
   std::vector<uint64_t> segment_ids;  // ascending
   std::vector<uint64_t> hint_ids;     // segments with a hint file, ascending
-  // Names of temporary files ("NNNNNNNNNN.log.tmp", "NNNNNNNNNN.hint.tmp") that a compaction
-  // was writing when the store was last closed or crashed: never published, to be removed.
+  // Names of temporary files ("NNNNNNNNNN.log.tmp", "NNNNNNNNNN.hint.tmp", "INDEX.tmp") that a
+  // compaction or a close was writing when the store was last closed or crashed: never
+  // published, to be removed.
   std::vector<std::string> temp_names;
 };
 
