@@ -10,6 +10,9 @@ namespace {
 // Fixed so that two runs on one machine compare like with like; change with --seed.
 constexpr uint64_t kDefaultSeed = 20240229;
 constexpr uint64_t kRoundsMax = 99;
+// key_for() gives every key the same 12 bytes up to 100 million keys.
+constexpr uint64_t kScalingKeysMin = 1'000;
+constexpr uint64_t kScalingKeysMax = 100'000'000;
 
 std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> items;
@@ -40,6 +43,15 @@ std::string default_dir() {
 
 }  // namespace
 
+std::vector<uint64_t> scaling_sizes_up_to(uint64_t max_keys) {
+  std::vector<uint64_t> sizes;
+  for (uint64_t keys = kScalingKeysMin; keys <= max_keys && keys <= kScalingKeysMax; keys *= 10) {
+    sizes.push_back(keys);
+  }
+  if (sizes.empty() || sizes.back() != max_keys) sizes.push_back(max_keys);
+  return sizes;
+}
+
 WorkloadSizes full_sizes() { return WorkloadSizes(); }
 
 WorkloadSizes quick_sizes() {
@@ -53,13 +65,15 @@ WorkloadSizes quick_sizes() {
   sizes.overwrite_ops = 20'000;
   sizes.overwrite_samples = 4;
   sizes.memory_keys = 20'000;
+  sizes.scaling_keys = scaling_sizes_up_to(10'000);
+  sizes.scaling_batch_keys = 500;
   return sizes;
 }
 
 std::string usage_text() {
   return "usage: logkv-bench [--quick] [--workloads a,b,...] [--engines a,b,...] [--dir DIR]\n"
          "                   [--json FILE] [--seed N] [--rounds N] [--require-engines a,b,...]\n"
-         "                   [--list]\n"
+         "                   [--scaling-max-keys N] [--list]\n"
          "  --quick      tiny sizes (seconds in total) and a self-check of every figure;\n"
          "               exits non-zero when a workload did not run or gave a bad number\n"
          "  --workloads  run only these workloads (see --list)\n"
@@ -68,6 +82,9 @@ std::string usage_text() {
          "  --json       also write every figure and the machine description to FILE\n"
          "  --seed       seed of key order and value bytes (default: $LOGKV_TEST_SEED or fixed)\n"
          "  --rounds     measure timed rows in N rounds and report the median (full: 3, quick: 1)\n"
+         "  --scaling-max-keys\n"
+         "               largest store of the scaling workload: 1,000, 10,000, ... up to N\n"
+         "               (full: 10,000,000, quick: 10,000; at most 100,000,000)\n"
          "  --require-engines\n"
          "               fail before measuring unless each of these engines is built in and\n"
          "               selected (CI passes the peers Meson found)\n"
@@ -102,7 +119,7 @@ Result<BenchConfig> parse_flags(const std::vector<std::string>& args) {
       config.help = true;
     } else if (flag == "--workloads" || flag == "--engines" || flag == "--dir" ||
                flag == "--json" || flag == "--seed" || flag == "--rounds" ||
-               flag == "--require-engines") {
+               flag == "--require-engines" || flag == "--scaling-max-keys") {
       Result<std::string> text = value();
       if (!text.is_ok()) return text.status();
       if (flag == "--workloads") config.workloads = split_list(*text);
@@ -124,12 +141,25 @@ Result<BenchConfig> parse_flags(const std::vector<std::string>& args) {
         }
         config.rounds_override = static_cast<int>(*rounds);
       }
+      if (flag == "--scaling-max-keys") {
+        Result<uint64_t> keys = parse_unsigned(*text, "--scaling-max-keys");
+        if (!keys.is_ok()) return keys.status();
+        if (*keys < kScalingKeysMin || *keys > kScalingKeysMax) {
+          return Status::invalid_argument("--scaling-max-keys must be between " +
+                                          std::to_string(kScalingKeysMin) + " and " +
+                                          std::to_string(kScalingKeysMax));
+        }
+        config.scaling_max_keys = *keys;
+      }
     } else {
       return Status::invalid_argument("unknown flag '" + std::string(flag) + "'; see --help");
     }
   }
   config.sizes = config.quick ? quick_sizes() : full_sizes();
   if (config.rounds_override != 0) config.sizes.rounds = config.rounds_override;
+  if (config.scaling_max_keys != 0) {
+    config.sizes.scaling_keys = scaling_sizes_up_to(config.scaling_max_keys);
+  }
   return config;
 }
 

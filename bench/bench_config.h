@@ -36,7 +36,14 @@ struct WorkloadSizes {
   int overwrite_samples = 50;
   uint64_t overwrite_segment_bytes = 32 << 10;
   uint64_t memory_keys = 1'000'000;
+  // The store sizes of the scaling workload, smallest first (--scaling-max-keys), and the keys
+  // per durable batch it loads them with.
+  std::vector<uint64_t> scaling_keys = {1'000, 10'000, 100'000, 1'000'000, 10'000'000};
+  uint64_t scaling_batch_keys = 1'000;
 };
+
+// 1,000, 10,000, ... up to `max_keys`, and `max_keys` itself where it is not a power of ten.
+std::vector<uint64_t> scaling_sizes_up_to(uint64_t max_keys);
 
 WorkloadSizes full_sizes();
 WorkloadSizes quick_sizes();
@@ -52,8 +59,9 @@ struct BenchConfig {
   std::string dir;        // scratch stores are made in a fresh folder under it
   std::string json_path;  // empty: no JSON
   uint64_t seed = 0;
-  int rounds_override = 0;  // --rounds; 0 keeps the mode's default
-  bool list_only = false;   // --list: print workloads and engines, run nothing
+  int rounds_override = 0;        // --rounds; 0 keeps the mode's default
+  uint64_t scaling_max_keys = 0;  // --scaling-max-keys; 0 keeps the mode's sizes
+  bool list_only = false;         // --list: print workloads and engines, run nothing
   bool help = false;
   std::string command_line;
 };

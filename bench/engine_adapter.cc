@@ -38,6 +38,10 @@ Result<int64_t> EngineAdapter::increment(std::string_view, int64_t) {
   return unsupported(*this, "increment");
 }
 
+Status EngineAdapter::set_batch(std::span<const std::pair<std::string_view, std::string_view>>) {
+  return unsupported(*this, "batched write");
+}
+
 Status EngineAdapter::bulk_load(uint64_t count, const KeyValueSource& source) {
   std::string_view key;
   std::string_view value;

@@ -27,6 +27,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "logkv/status.h"
@@ -46,6 +47,9 @@ struct Capabilities {
   // get_many() is one batched read of the engine (Redis MGET, logkv's get_many); otherwise it
   // is one get() per key, which the get-many row says.
   bool native_get_many = false;
+  // set_batch() is one atomic batch of the engine (logkv's set_many, a LevelDB or RocksDB
+  // WriteBatch, one LMDB write transaction): with OpenParams::durable, one sync per batch.
+  bool batched_writes = false;
   bool writes_serialised_by_adapter = false;  // the adapter holds a mutex around writes
   bool reads_serialised_by_adapter = false;   // the adapter holds a mutex around reads
 };
@@ -133,6 +137,10 @@ class EngineAdapter {
   // Adds `delta` to the counter under `key` (a missing key counts as 0) and returns the new
   // value, atomically. Only when Capabilities::native_increment.
   virtual Result<int64_t> increment(std::string_view key, int64_t delta);
+
+  // Stores every pair as one atomic batch, durable on return with OpenParams::durable: one
+  // sync for the whole batch. Only when Capabilities::batched_writes.
+  virtual Status set_batch(std::span<const std::pair<std::string_view, std::string_view>> pairs);
 
   // Stores `count` pairs from `source`. Untimed: used to prepare a store before a measurement.
   // The default calls set() for each pair; adapters override it to use the engine's cheapest

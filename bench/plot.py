@@ -6,7 +6,9 @@ usage: python3 bench/plot.py RESULTS.json OUTPUT_DIR
 Each chart has one cluster of bars per workload variant and one bar per engine, on a log
 scale (the engines differ by orders of magnitude). Rows an engine cannot run are marked
 "n/a" at the foot of the cluster; failed rows "failed". The space group also gets a line chart
-of disk bytes against overwrites (bench_space_series.png).
+of disk bytes against overwrites (bench_space_series.png). The scaling group is drawn as lines
+instead (bench_scaling.png): one panel per measure, keys in the store on the x axis, both axes
+logarithmic, one line per engine.
 """
 
 import json
@@ -132,6 +134,57 @@ def plot_space_series(report, rows, out_dir):
     return path
 
 
+def scaling_figure(report, rows):
+    """One panel per measure of the scaling workload (its primary figure), in the order the rows
+    come; x = keys in the store, y = the figure, both log; one line per engine. None when no row
+    was measured."""
+    ok_rows = [r for r in rows if r["status"] == "ok" and "keys" in r.get("figures", {})]
+    if not ok_rows:
+        return None
+    colors = engine_colors(report)
+    measures = ordered_unique(r["primary"]["name"] for r in ok_rows)
+    columns = min(3, len(measures))
+    panel_rows = (len(measures) + columns - 1) // columns
+    fig, axes = plt.subplots(panel_rows, columns, figsize=(5 * columns, 4 * panel_rows),
+                             squeeze=False)
+    for index, measure in enumerate(measures):
+        ax = axes[index // columns][index % columns]
+        measure_rows = [r for r in ok_rows if r["primary"]["name"] == measure]
+        for engine in ordered_unique(r["engine"] for r in measure_rows):
+            points = sorted((r["figures"]["keys"]["value"], r["primary"]["value"])
+                            for r in measure_rows if r["engine"] == engine
+                            and r["primary"]["value"] > 0 and math.isfinite(r["primary"]["value"]))
+            if not points:
+                continue
+            ax.plot([x for x, _ in points], [y for _, y in points], marker="o", markersize=4,
+                    color=colors.get(engine, "gray"), label=engine)
+        first = measure_rows[0]["primary"]
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("keys in the store")
+        ax.set_ylabel("{} ({})".format(first["unit"], "higher is better"
+                                       if first["higher_is_better"] else "lower is better"))
+        ax.set_title(measure, fontsize=10)
+        ax.grid(which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    for index in range(len(measures), panel_rows * columns):
+        axes[index // columns][index % columns].set_visible(False)
+    fig.suptitle("logkv-bench: how each cost grows with the store\n{}".format(
+        machine_line(report)), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_scaling(report, rows, out_dir):
+    fig = scaling_figure(report, rows)
+    if fig is None:
+        return None
+    path = os.path.join(out_dir, "bench_scaling.png")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__)
@@ -147,6 +200,9 @@ def main(argv):
     written = []
     for group in groups:
         rows = [r for r in report["rows"] if r["group"] == group]
+        if group == "scaling":
+            written.append(plot_scaling(report, rows, out_dir))
+            continue
         written.append(plot_group(report, group, rows, out_dir))
         if group == "space":
             written.append(plot_space_series(report, rows, out_dir))

@@ -84,6 +84,7 @@ Json capabilities_json(const Capabilities& caps) {
       {"reopen", caps.reopen},
       {"native_increment", caps.native_increment},
       {"in_memory_index", caps.in_memory_index},
+      {"batched_writes", caps.batched_writes},
       {"writes_serialised_by_adapter", caps.writes_serialised_by_adapter},
       {"reads_serialised_by_adapter", caps.reads_serialised_by_adapter},
   };

@@ -2,6 +2,7 @@
 #include <leveldb/db.h>
 #include <leveldb/iterator.h>
 #include <leveldb/options.h>
+#include <leveldb/write_batch.h>
 
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@ class LeveldbAdapter final : public EngineAdapter {
     info.settings = "default Options, WriteOptions.sync=true (log fsynced before Put returns)";
     info.version =
         std::to_string(leveldb::kMajorVersion) + "." + std::to_string(leveldb::kMinorVersion);
+    info.capabilities.batched_writes = true;
     return info;
   }
 
@@ -42,6 +44,14 @@ class LeveldbAdapter final : public EngineAdapter {
   Status set(std::string_view key, std::string_view value) override {
     leveldb::Status status = db_->Put(write_options_, to_slice(key), to_slice(value));
     if (!status.ok()) return error("put key " + std::string(key), status);
+    return Status::ok();
+  }
+
+  Status set_batch(std::span<const std::pair<std::string_view, std::string_view>> pairs) override {
+    leveldb::WriteBatch batch;
+    for (const auto& [key, value] : pairs) batch.Put(to_slice(key), to_slice(value));
+    leveldb::Status status = db_->Write(write_options_, &batch);
+    if (!status.ok()) return error("write a batch of " + std::to_string(pairs.size()), status);
     return Status::ok();
   }
 

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
+#include <utility>
 
 #include "bench/adapters/adapters.h"
 
@@ -52,6 +54,7 @@ class LmdbAdapter final : public EngineAdapter {
     info.name = "lmdb";
     info.settings = "default flags (commit syncs the data file), map size 16 GiB";
     info.version = mdb_version(nullptr, nullptr, nullptr);
+    info.capabilities.batched_writes = true;
     return info;
   }
 
@@ -138,6 +141,14 @@ class LmdbAdapter final : public EngineAdapter {
     }
     if (rc != MDB_NOTFOUND) return error("iterate keys", rc);
     return keys;
+  }
+
+  Status set_batch(std::span<const std::pair<std::string_view, std::string_view>> pairs) override {
+    Transaction txn;
+    if (int rc = txn.begin(env_.get(), 0); rc != 0) return error("begin batch", rc);
+    for (const auto& [key, value] : pairs) LOGKV_RETURN_IF_ERROR(put(txn, key, value));
+    if (int rc = txn.commit(); rc != 0) return error("commit batch", rc);
+    return Status::ok();
   }
 
   Status bulk_load(uint64_t count, const KeyValueSource& source) override {

@@ -31,6 +31,7 @@ class LogkvAdapter final : public EngineAdapter {
     info.capabilities.native_increment = true;
     info.capabilities.explicit_compaction = true;
     info.capabilities.native_get_many = true;
+    info.capabilities.batched_writes = true;
     return info;
   }
 
@@ -68,6 +69,9 @@ class LogkvAdapter final : public EngineAdapter {
     return store_->get_many(keys);
   }
   Result<std::vector<std::string>> keys() override { return store_->keys(); }
+  Status set_batch(std::span<const std::pair<std::string_view, std::string_view>> pairs) override {
+    return store_->set_many(pairs);
+  }
   Result<int64_t> increment(std::string_view key, int64_t delta) override {
     return store_->increment(key, delta);
   }

@@ -3,6 +3,7 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/version.h>
+#include <rocksdb/write_batch.h>
 
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@ class RocksdbAdapter final : public EngineAdapter {
     info.settings = "default Options, WriteOptions.sync=true (WAL fsynced before Put returns)";
     info.version = std::to_string(ROCKSDB_MAJOR) + "." + std::to_string(ROCKSDB_MINOR) + "." +
                    std::to_string(ROCKSDB_PATCH);
+    info.capabilities.batched_writes = true;
     return info;
   }
 
@@ -45,6 +47,14 @@ class RocksdbAdapter final : public EngineAdapter {
   Status set(std::string_view key, std::string_view value) override {
     rocksdb::Status status = db_->Put(write_options_, to_slice(key), to_slice(value));
     if (!status.ok()) return error("put key " + std::string(key), status);
+    return Status::ok();
+  }
+
+  Status set_batch(std::span<const std::pair<std::string_view, std::string_view>> pairs) override {
+    rocksdb::WriteBatch batch;
+    for (const auto& [key, value] : pairs) batch.Put(to_slice(key), to_slice(value));
+    rocksdb::Status status = db_->Write(write_options_, &batch);
+    if (!status.ok()) return error("write a batch of " + std::to_string(pairs.size()), status);
     return Status::ok();
   }
 

@@ -14,6 +14,7 @@ std::vector<std::unique_ptr<Workload>> all_workloads() {
   workloads.push_back(make_open_time_workload());
   workloads.push_back(make_overwrite_space_workload());
   workloads.push_back(make_index_memory_workload());
+  workloads.push_back(make_scaling_workload());
   return workloads;
 }
 

@@ -86,6 +86,26 @@ std::map<std::string, double> parse_figures(std::string_view line) {
   return figures;
 }
 
+}  // namespace
+
+Result<std::map<std::string, double>> measure_memory_in_child(const std::string& self_path,
+                                                              std::string_view mode,
+                                                              const std::string& engine,
+                                                              const std::string& dir, uint64_t keys,
+                                                              uint64_t seed) {
+  const std::vector<std::string> args = {std::string(kIndexMemoryChildFlag),
+                                         std::string(mode),
+                                         engine,
+                                         dir,
+                                         std::to_string(keys),
+                                         std::to_string(seed)};
+  Result<std::string> output = run_child(self_path, args);
+  if (!output.is_ok()) return output.status();
+  return parse_figures(*output);
+}
+
+namespace {
+
 std::string load_variant_label(const WorkloadSizes& sizes) {
   return count_label(sizes.memory_keys) + ", after load";
 }
@@ -132,18 +152,14 @@ class IndexMemoryWorkload final : public Workload {
       return {std::move(load_row), std::move(open_row)};
     }
     for (Row* row : {&load_row, &open_row}) {
-      const std::vector<std::string> args = {std::string(kIndexMemoryChildFlag),
-                                             row == &load_row ? "load" : "open",
-                                             engine.name,
-                                             dir->path(),
-                                             std::to_string(count),
-                                             std::to_string(context.config.seed)};
-      Result<std::string> output = run_child(context.self_path, args);
-      if (!output.is_ok()) {
-        fail_row(*row, output.status());
+      Result<std::map<std::string, double>> figures =
+          measure_memory_in_child(context.self_path, row == &load_row ? "load" : "open",
+                                  engine.name, dir->path(), count, context.config.seed);
+      if (!figures.is_ok()) {
+        fail_row(*row, figures.status());
         continue;
       }
-      fill_memory_row(*row, parse_figures(*output));
+      fill_memory_row(*row, *figures);
     }
     if (load_row.status == RowStatus::kOk) {
       add_note(load_row, "includes write-path buffers; loaded without syncs");

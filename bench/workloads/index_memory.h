@@ -7,9 +7,13 @@
 #ifndef LOGKV_BENCH_WORKLOADS_INDEX_MEMORY_H_
 #define LOGKV_BENCH_WORKLOADS_INDEX_MEMORY_H_
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "logkv/status.h"
 
 namespace logkv::bench {
 
@@ -20,6 +24,14 @@ inline constexpr std::string_view kIndexMemoryChildFlag = "--index-memory-child"
 // (resident and anonymous bytes before and after, the engine's index bytes) on stdout.
 // Returns the process exit code.
 int index_memory_child_main(const std::vector<std::string>& args);
+
+// Runs that child (this executable is `self_path`) in `mode` ("load" or "open") on the store of
+// `engine` in `dir`, holding `keys` keys, and returns the figures it printed by name.
+Result<std::map<std::string, double>> measure_memory_in_child(const std::string& self_path,
+                                                              std::string_view mode,
+                                                              const std::string& engine,
+                                                              const std::string& dir, uint64_t keys,
+                                                              uint64_t seed);
 
 }  // namespace logkv::bench
 

@@ -12,7 +12,6 @@
 // "scan", with the hint files deleted too, so that it rebuilds it from the data: the three rows
 // side by side are what the checkpoint and the hint files buy. A store of 1024 keys (150 KB) has
 // neither to delete, so those rows there would time the same store again and are left out.
-#include <chrono>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -116,12 +115,12 @@ class OpenTimeWorkload final : public Workload {
     }
     row.figures.push_back(
         {"store_disk_bytes", static_cast<double>(folder_disk_bytes(dir->path())), "B"});
-    LOGKV_RETURN_IF_ERROR(time_opens(engine, context, params, count, row, Rebuild::kNothing));
+    LOGKV_RETURN_IF_ERROR(measure_opens(engine, context, params, count, row, Rebuild::kNothing));
     if (rebuilds == nullptr) return Status::ok();
     LOGKV_RETURN_IF_ERROR(
-        time_opens(engine, context, params, count, rebuilds->from_hints, Rebuild::kFromHints));
+        measure_opens(engine, context, params, count, rebuilds->from_hints, Rebuild::kFromHints));
     LOGKV_RETURN_IF_ERROR(
-        time_opens(engine, context, params, count, rebuilds->from_data, Rebuild::kFromData));
+        measure_opens(engine, context, params, count, rebuilds->from_data, Rebuild::kFromData));
     // One more open leaves the hint files the way the default row found them for the next run.
     std::unique_ptr<EngineAdapter> adapter = engine.make();
     LOGKV_RETURN_IF_ERROR(adapter->open(params));
@@ -148,50 +147,22 @@ class OpenTimeWorkload final : public Workload {
     return removed;
   }
 
-  static Status time_opens(const EngineFactory& engine, WorkloadContext& context,
-                           const OpenParams& params, uint64_t count, Row& row, Rebuild rebuild) {
-    const WorkloadSizes& sizes = context.config.sizes;
-    Rng rng(context.config.seed);
-    LatencySamples latencies;
-    double total_seconds = 0;
-    for (int repeat = 0; repeat < sizes.open_repeats; ++repeat) {
-      std::unique_ptr<EngineAdapter> adapter = engine.make();
-      const std::string key = key_for(rng.below(count));
-      if (rebuild != Rebuild::kNothing) {
+  static Status measure_opens(const EngineFactory& engine, WorkloadContext& context,
+                              const OpenParams& params, uint64_t count, Row& row, Rebuild rebuild) {
+    BeforeOpen delete_shortcuts;
+    if (rebuild != Rebuild::kNothing) {
+      delete_shortcuts = [&](int repeat) -> Status {
         Result<uint64_t> removed = remove_rebuild_shortcuts(params.dir, rebuild);
         if (!removed.is_ok()) return removed.status();
         if (repeat == 0 && rebuild == Rebuild::kFromData) {
           row.figures.push_back({"hint_files_deleted", static_cast<double>(*removed), ""});
         }
-      }
-      const auto start = std::chrono::steady_clock::now();
-      LOGKV_RETURN_IF_ERROR(adapter->open(params));
-      LOGKV_RETURN_IF_ERROR(expect_value(adapter->get(key), key, sizes.value_bytes));
-      const auto elapsed = std::chrono::steady_clock::now() - start;
-      if (repeat == 0) add_open_figures(*adapter, row);
-      LOGKV_RETURN_IF_ERROR(adapter->close());
-      latencies.add(static_cast<uint64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
-      total_seconds += std::chrono::duration<double>(elapsed).count();
+        return Status::ok();
+      };
     }
-    row.ops = static_cast<uint64_t>(sizes.open_repeats);
-    row.seconds = total_seconds;
-    row.p50_us = latencies.percentile_us(0.50);
-    row.p99_us = latencies.percentile_us(0.99);
-    row.primary_name = "open + first get (median)";
-    row.primary_unit = "ms";
-    row.primary = *row.p50_us / 1000.0;
-    row.higher_is_better = false;
-    return Status::ok();
-  }
-
-  // What the engine says it read at open, where it says (logkv: how many hint files it used).
-  static void add_open_figures(EngineAdapter& adapter, Row& row) {
-    if (std::optional<EngineStats> stats = adapter.stats(); stats.has_value()) {
-      row.figures.push_back(
-          {"hint_files_loaded", static_cast<double>(stats->hint_files_loaded), ""});
-      row.figures.push_back({"segments", static_cast<double>(stats->segments), ""});
-    }
+    const WorkloadSizes& sizes = context.config.sizes;
+    return time_opens(engine, params, count, sizes.value_bytes, sizes.open_repeats,
+                      context.config.seed, delete_shortcuts, add_open_figures, row);
   }
 };
 

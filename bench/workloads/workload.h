@@ -72,6 +72,7 @@ std::unique_ptr<Workload> make_open_time_workload();          // 7: open of a fu
 std::unique_ptr<Workload> make_overwrite_space_workload();    // 8: disk bytes under overwrites
 std::unique_ptr<Workload> make_index_memory_workload();       // 9: resident bytes per key
 std::unique_ptr<Workload> make_get_many_workload();           // 10: get-many of 16 keys
+std::unique_ptr<Workload> make_scaling_workload();  // 11: each cost from 1,000 to 10M keys
 
 // Every workload, in the order they run and are reported.
 std::vector<std::unique_ptr<Workload>> all_workloads();

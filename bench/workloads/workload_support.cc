@@ -169,6 +169,44 @@ Status prepare_store(const EngineFactory& engine, const std::string& dir, uint64
   return adapter->close().with_context("close after loading");
 }
 
+Status time_opens(const EngineFactory& engine, const OpenParams& params, uint64_t count,
+                  size_t value_bytes, int repeats, uint64_t seed, const BeforeOpen& before_open,
+                  const AfterFirstOpen& after_first_open, Row& row) {
+  Rng rng(seed);
+  LatencySamples latencies;
+  double total_seconds = 0;
+  for (int repeat = 0; repeat < repeats; ++repeat) {
+    std::unique_ptr<EngineAdapter> adapter = engine.make();
+    const std::string key = key_for(rng.below(count));
+    if (before_open) LOGKV_RETURN_IF_ERROR(before_open(repeat));
+    const Clock::time_point start = Clock::now();
+    LOGKV_RETURN_IF_ERROR(adapter->open(params));
+    LOGKV_RETURN_IF_ERROR(expect_value(adapter->get(key), key, value_bytes));
+    const Clock::duration elapsed = Clock::now() - start;
+    if (repeat == 0 && after_first_open) after_first_open(*adapter, row);
+    LOGKV_RETURN_IF_ERROR(adapter->close());
+    latencies.add(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
+    total_seconds += std::chrono::duration<double>(elapsed).count();
+  }
+  row.ops = static_cast<uint64_t>(repeats);
+  row.seconds = total_seconds;
+  row.p50_us = latencies.percentile_us(0.50);
+  row.p99_us = latencies.percentile_us(0.99);
+  row.primary_name = "open + first get (median)";
+  row.primary_unit = "ms";
+  row.primary = *row.p50_us / 1000.0;
+  row.higher_is_better = false;
+  return Status::ok();
+}
+
+void add_open_figures(EngineAdapter& adapter, Row& row) {
+  if (std::optional<EngineStats> stats = adapter.stats(); stats.has_value()) {
+    row.figures.push_back({"hint_files_loaded", static_cast<double>(stats->hint_files_loaded), ""});
+    row.figures.push_back({"segments", static_cast<double>(stats->segments), ""});
+  }
+}
+
 Status expect_value(const Result<std::optional<std::string>>& value, std::string_view key,
                     size_t value_bytes) {
   if (!value.is_ok()) return value.status();

@@ -57,6 +57,23 @@ std::vector<std::string> keys_for(uint64_t count);
 Status prepare_store(const EngineFactory& engine, const std::string& dir, uint64_t count,
                      size_t value_bytes, const ValuePool& values);
 
+// Called before each timed open, untimed (e.g. to delete files the open should not find).
+using BeforeOpen = std::function<Status(int repeat)>;
+// Sees the adapter of the first timed open, still open, e.g. to read its stats.
+using AfterFirstOpen = std::function<void(EngineAdapter& adapter, Row& row)>;
+
+// Opens the store `params` names `repeats` times and gets one random key among `count` after
+// each open (checked to hold `value_bytes`), timing open + get, and closes it untimed. Fills
+// `row` with the median open + first get in ms (p50/p99 of the opens). Either callback may be
+// empty.
+Status time_opens(const EngineFactory& engine, const OpenParams& params, uint64_t count,
+                  size_t value_bytes, int repeats, uint64_t seed, const BeforeOpen& before_open,
+                  const AfterFirstOpen& after_first_open, Row& row);
+
+// The figures an engine gives about what it read at open, where it gives them (logkv: how many
+// hint files it used, and its segment count); an AfterFirstOpen.
+void add_open_figures(EngineAdapter& adapter, Row& row);
+
 // Checks that a read found the value a workload stored.
 Status expect_value(const Result<std::optional<std::string>>& value, std::string_view key,
                     size_t value_bytes);

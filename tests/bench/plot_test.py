@@ -6,10 +6,13 @@ usage: plot_test.py LOGKV_BENCH PLOT_PY
 The run is `logkv-bench --quick` on logkv and the raw log only (every workload, so every chart
 group appears), in a temporary folder. Every group with a measured row must get a PNG chart
 (bench_GROUP.png), the space group also its series chart, each a non-empty PNG file, and
-plot.py must write nothing else. Run with the Python that has matplotlib (Debian's
+plot.py must write nothing else. The scaling chart is also drawn in memory and checked: one
+panel per measure, both axes logarithmic, one line per engine with measured rows, one point per
+store size. Run with the Python that has matplotlib (Debian's
 python3-matplotlib); plot.py runs with the same interpreter.
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -17,6 +20,7 @@ import sys
 import tempfile
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SCALING_MEASURES = 5  # sets/s, gets/s, open time, memory per key, disk per key
 
 
 def fail(message):
@@ -33,6 +37,45 @@ def expected_charts(report):
         if row["group"] == "space" and row.get("series"):
             charts.add("bench_space_series.png")
     return charts
+
+
+def load_plot_module(plot_py):
+    spec = importlib.util.spec_from_file_location("plot", plot_py)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def scaling_chart_problems(plot_module, report):
+    """What is wrong with the scaling chart of `report`, drawn by plot.py's scaling_figure."""
+    rows = [r for r in report["rows"] if r["group"] == "scaling"]
+    ok_rows = [r for r in rows if r["status"] == "ok"]
+    if not ok_rows:
+        return ["the tiny run has no measured scaling row"]
+    engines = {r["engine"] for r in ok_rows}
+    sizes = {r["figures"]["keys"]["value"] for r in ok_rows}
+    if len(sizes) < 2:
+        return ["the scaling rows cover {} store size(s); a line needs 2".format(len(sizes))]
+    fig = plot_module.scaling_figure(report, rows)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    problems = []
+    if len(panels) != SCALING_MEASURES:
+        problems.append("scaling chart has {} panels, not {}".format(len(panels),
+                                                                     SCALING_MEASURES))
+    for ax in panels:
+        title = ax.get_title()
+        if ax.get_xscale() != "log" or ax.get_yscale() != "log":
+            problems.append("scaling panel '{}' is not log-log".format(title))
+        labels = {line.get_label() for line in ax.get_lines()}
+        if labels != engines:
+            problems.append("scaling panel '{}' has lines {}, expected {}".format(
+                title, sorted(labels), sorted(engines)))
+        for line in ax.get_lines():
+            if len(line.get_xdata()) != len(sizes):
+                problems.append("scaling panel '{}': {} has {} points for {} sizes".format(
+                    title, line.get_label(), len(line.get_xdata()), len(sizes)))
+    plot_module.plt.close(fig)
+    return problems
 
 
 def main(argv):
@@ -85,6 +128,7 @@ def main(argv):
                 problems.append("{} is empty".format(name))
             elif head != PNG_SIGNATURE:
                 problems.append("{} is not a PNG file".format(name))
+        problems += scaling_chart_problems(load_plot_module(plot_py), report)
         if problems:
             return fail("; ".join(problems))
         print("plot_test: {} charts written and checked: {}".format(
