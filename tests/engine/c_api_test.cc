@@ -130,6 +130,52 @@ TEST_F(CApiTest, EmptyValueIsANonNullBufferOfLengthZero) {
   EXPECT_EQ(get("k"), std::string());
 }
 
+TEST_F(CApiTest, GetViewPointsAtTheSameBytesAsGetUntilFreed) {
+  open();
+  const std::string value = std::string("a\0b\xff\n", 5) + std::string((1 << 20) - 5, 'v');
+  ASSERT_EQ(set("k", value), LOGKV_OK) << error_.str();
+  logkv_value* view = nullptr;
+  const char* data = nullptr;
+  size_t len = 0;
+  ASSERT_EQ(logkv_get_view(store_, "k", 1, &view, &data, &len, error_.out()), LOGKV_OK)
+      << error_.str();
+  ASSERT_NE(view, nullptr);
+  ASSERT_NE(data, nullptr);
+  EXPECT_EQ(std::string(data, len), get("k"));
+  // The bytes outlive an overwrite and the store's close.
+  ASSERT_EQ(set("k", "newer"), LOGKV_OK) << error_.str();
+  close();
+  EXPECT_EQ(std::string(data, len), value);
+  logkv_value_free(view);
+  logkv_value_free(nullptr);
+}
+
+TEST_F(CApiTest, GetViewOfMissingKeyIsOkWithNullOutputs) {
+  open();
+  logkv_value* view = reinterpret_cast<logkv_value*>(this);
+  const char* data = "unchanged?";
+  size_t len = 7;
+  ASSERT_EQ(logkv_get_view(store_, "absent", 6, &view, &data, &len, error_.out()), LOGKV_OK)
+      << error_.str();
+  EXPECT_EQ(view, nullptr);
+  EXPECT_EQ(data, nullptr);
+  EXPECT_EQ(len, 0u);
+}
+
+TEST_F(CApiTest, GetViewOfAnEmptyValueIsANonNullPointerOfLengthZero) {
+  open();
+  ASSERT_EQ(logkv_set(store_, "k", 1, nullptr, 0, error_.out()), LOGKV_OK) << error_.str();
+  logkv_value* view = nullptr;
+  const char* data = nullptr;
+  size_t len = 1;
+  ASSERT_EQ(logkv_get_view(store_, "k", 1, &view, &data, &len, error_.out()), LOGKV_OK)
+      << error_.str();
+  EXPECT_NE(view, nullptr);
+  EXPECT_NE(data, nullptr);
+  EXPECT_EQ(len, 0u);
+  logkv_value_free(view);
+}
+
 TEST_F(CApiTest, SetOverwritesTheOlderValue) {
   open();
   ASSERT_EQ(set("k", "first"), LOGKV_OK);
@@ -259,6 +305,9 @@ TEST_F(CApiTest, NullOutputPointersAreInvalidArguments) {
   size_t value_len = 0;
   EXPECT_EQ(logkv_get(store_, "k", 1, nullptr, &value_len, error_.out()), LOGKV_INVALID_ARGUMENT);
   EXPECT_EQ(logkv_exists(store_, "k", 1, nullptr, error_.out()), LOGKV_INVALID_ARGUMENT);
+  const char* data = nullptr;
+  EXPECT_EQ(logkv_get_view(store_, "k", 1, nullptr, &data, &value_len, error_.out()),
+            LOGKV_INVALID_ARGUMENT);
   EXPECT_EQ(logkv_keys(store_, nullptr, nullptr, nullptr, error_.out()), LOGKV_INVALID_ARGUMENT);
   logkv_store* never_set = nullptr;
   EXPECT_EQ(logkv_open(nullptr, nullptr, &never_set, error_.out()), LOGKV_INVALID_ARGUMENT);
