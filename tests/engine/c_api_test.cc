@@ -58,6 +58,21 @@ class CApiTest : public ::testing::Test {
     return copy;
   }
 
+  // logkv_get_view's outputs, with values no successful call leaves.
+  struct View {
+    logkv_value* handle = reinterpret_cast<logkv_value*>(uintptr_t{1});
+    const char* data = "unset";
+    size_t len = 5;
+  };
+  View get_view(const std::string& key) {
+    View view;
+    EXPECT_EQ(logkv_get_view(store_, key.data(), key.size(), &view.handle, &view.data, &view.len,
+                             error_.out()),
+              LOGKV_OK)
+        << error_.str();
+    return view;
+  }
+
   bool exists(const std::string& key) {
     int found = -1;
     EXPECT_EQ(logkv_exists(store_, key.data(), key.size(), &found, error_.out()), LOGKV_OK)
@@ -134,46 +149,34 @@ TEST_F(CApiTest, GetViewPointsAtTheSameBytesAsGetUntilFreed) {
   open();
   const std::string value = std::string("a\0b\xff\n", 5) + std::string((1 << 20) - 5, 'v');
   ASSERT_EQ(set("k", value), LOGKV_OK) << error_.str();
-  logkv_value* view = nullptr;
-  const char* data = nullptr;
-  size_t len = 0;
-  ASSERT_EQ(logkv_get_view(store_, "k", 1, &view, &data, &len, error_.out()), LOGKV_OK)
-      << error_.str();
-  ASSERT_NE(view, nullptr);
-  ASSERT_NE(data, nullptr);
-  EXPECT_EQ(std::string(data, len), get("k"));
+  const View view = get_view("k");
+  ASSERT_NE(view.handle, nullptr);
+  ASSERT_NE(view.data, nullptr);
+  EXPECT_EQ(std::string(view.data, view.len), get("k"));
   // The bytes outlive an overwrite and the store's close.
   ASSERT_EQ(set("k", "newer"), LOGKV_OK) << error_.str();
   close();
-  EXPECT_EQ(std::string(data, len), value);
-  logkv_value_free(view);
+  EXPECT_EQ(std::string(view.data, view.len), value);
+  logkv_value_free(view.handle);
   logkv_value_free(nullptr);
 }
 
 TEST_F(CApiTest, GetViewOfMissingKeyIsOkWithNullOutputs) {
   open();
-  logkv_value* view = reinterpret_cast<logkv_value*>(this);
-  const char* data = "unchanged?";
-  size_t len = 7;
-  ASSERT_EQ(logkv_get_view(store_, "absent", 6, &view, &data, &len, error_.out()), LOGKV_OK)
-      << error_.str();
-  EXPECT_EQ(view, nullptr);
-  EXPECT_EQ(data, nullptr);
-  EXPECT_EQ(len, 0u);
+  const View view = get_view("absent");
+  EXPECT_EQ(view.handle, nullptr);
+  EXPECT_EQ(view.data, nullptr);
+  EXPECT_EQ(view.len, 0u);
 }
 
 TEST_F(CApiTest, GetViewOfAnEmptyValueIsANonNullPointerOfLengthZero) {
   open();
   ASSERT_EQ(logkv_set(store_, "k", 1, nullptr, 0, error_.out()), LOGKV_OK) << error_.str();
-  logkv_value* view = nullptr;
-  const char* data = nullptr;
-  size_t len = 1;
-  ASSERT_EQ(logkv_get_view(store_, "k", 1, &view, &data, &len, error_.out()), LOGKV_OK)
-      << error_.str();
-  EXPECT_NE(view, nullptr);
-  EXPECT_NE(data, nullptr);
-  EXPECT_EQ(len, 0u);
-  logkv_value_free(view);
+  const View view = get_view("k");
+  EXPECT_NE(view.handle, nullptr);
+  EXPECT_NE(view.data, nullptr);
+  EXPECT_EQ(view.len, 0u);
+  logkv_value_free(view.handle);
 }
 
 TEST_F(CApiTest, SetOverwritesTheOlderValue) {

@@ -214,6 +214,16 @@ class VerifiedReadTest : public ::testing::Test {
     return std::string(kDir) + "/" + segment_file_name(sealed.empty() ? 0 : sealed.front());
   }
 
+  // store_compacted(value), then opens the store and reads "k" once, which verifies its
+  // checksum. The segment's path is in segment_.
+  std::unique_ptr<Store> open_after_one_read(const std::string& value) {
+    segment_ = store_compacted(value);
+    auto store = open_on(fs_, kDir);
+    EXPECT_NE(store, nullptr);
+    if (store != nullptr) EXPECT_EQ(store->get("k").value(), value);
+    return store;
+  }
+
   // Flips one bit of the first occurrence of `bytes` in the file, plus `delta` bytes.
   void damage(const std::string& path, const std::string& bytes, size_t delta = 0) {
     std::string contents = fs_->read_file(path).value();
@@ -224,6 +234,7 @@ class VerifiedReadTest : public ::testing::Test {
   }
 
   std::shared_ptr<MemFileSystem> fs_ = std::make_shared<MemFileSystem>();
+  std::string segment_;
 };
 
 TEST_F(VerifiedReadTest, DamageToALargeValueIsReportedOnTheFirstReadAfterOpen) {
@@ -249,11 +260,9 @@ TEST_F(VerifiedReadTest, DamageToALargeValueIsReportedOnTheFirstReadAfterOpen) {
 // verified it is returned as the value until the store is opened again, and found then.
 TEST_F(VerifiedReadTest, ALargeValueIsHashedOncePerOpen) {
   const std::string value = versioned_value(8, kLargeValueBytes);
-  const std::string segment = store_compacted(value);
-  auto store = open_on(fs_, kDir);
+  auto store = open_after_one_read(value);
   ASSERT_NE(store, nullptr);
-  ASSERT_EQ(store->get("k").value(), value);  // verifies the checksum
-  damage(segment, value, 100);
+  damage(segment_, value, 100);
   Result<std::optional<std::string>> unseen = store->get("k");
   ASSERT_TRUE(unseen.is_ok()) << unseen.status().to_string();
   EXPECT_NE(**unseen, value) << "the damage did not reach the reader";
@@ -267,12 +276,10 @@ TEST_F(VerifiedReadTest, ALargeValueIsHashedOncePerOpen) {
 // The key and sequence of a large record are checked on every read, verified before or not.
 TEST_F(VerifiedReadTest, KeyOfAVerifiedLargeRecordIsStillCheckedOnEveryRead) {
   const std::string value = versioned_value(9, kLargeValueBytes);
-  const std::string segment = store_compacted(value);
-  auto store = open_on(fs_, kDir);
+  auto store = open_after_one_read(value);
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->get_view("k").is_ok());  // verifies the checksum
   // The key is the byte right before the value.
-  damage(segment, "k" + value.substr(0, 16));
+  damage(segment_, "k" + value.substr(0, 16));
   Result<std::optional<ValueView>> view = store->get_view("k");
   ASSERT_EQ(view.status().code(), StatusCode::kCorruption);
   EXPECT_NE(view.status().message().find("record holds another key or version"), std::string::npos)
@@ -281,13 +288,11 @@ TEST_F(VerifiedReadTest, KeyOfAVerifiedLargeRecordIsStillCheckedOnEveryRead) {
 
 // Below the threshold nothing is remembered: damage after a read is found by the next read.
 TEST_F(VerifiedReadTest, ASmallValueIsHashedOnEveryRead) {
-  const std::string value = versioned_value(10, 1000);
   static_assert(1000 < VerifiedRecords::kRecordBytesMin);
-  const std::string segment = store_compacted(value);
-  auto store = open_on(fs_, kDir);
+  const std::string value = versioned_value(10, 1000);
+  auto store = open_after_one_read(value);
   ASSERT_NE(store, nullptr);
-  ASSERT_EQ(store->get("k").value(), value);
-  damage(segment, value, 500);
+  damage(segment_, value, 500);
   Result<std::optional<ValueView>> view = store->get_view("k");
   ASSERT_EQ(view.status().code(), StatusCode::kCorruption);
   EXPECT_NE(view.status().message().find("record checksum mismatch"), std::string::npos)
