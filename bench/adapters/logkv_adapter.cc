@@ -25,7 +25,8 @@ class LogkvAdapter final : public EngineAdapter {
         "default Options: SyncMode::kAlways (fdatasync before set/del return), automatic "
         "compaction and hint files as defaulted; keys_max raised only where a workload holds "
         "more than Spin's 1024 keys; segments of OpenParams::log_segment_bytes where a workload "
-        "asks for them";
+        "asks for them; get reads through Store::get_view and copies the value out, as the "
+        "other engines' gets copy";
     info.version = LOGKV_BENCH_LOGKV_VERSION;
     info.capabilities.in_memory_index = true;
     info.capabilities.native_increment = true;
