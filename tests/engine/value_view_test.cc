@@ -220,7 +220,9 @@ class VerifiedReadTest : public ::testing::Test {
     segment_ = store_compacted(value);
     auto store = open_on(fs_, kDir);
     EXPECT_NE(store, nullptr);
-    if (store != nullptr) EXPECT_EQ(store->get("k").value(), value);
+    if (store != nullptr) {
+      EXPECT_EQ(store->get("k").value(), value);
+    }
     return store;
   }
 
