@@ -1,4 +1,5 @@
-// The C API (logkv/logkv.h) over logkv::Store: opening, single-key calls and key lists. The
+// The C API (logkv/logkv.h) over logkv::Store: opening, single-key calls (reads with a copy or
+// a view) and key lists. The
 // multi-key, counter, compare-and-swap and paging calls are in c_api_ops.cc, the host's calls in
 // c_api_host.cc; both reuse the store call bodies declared in c_api_store_calls.h.
 #include <cstdlib>
@@ -16,6 +17,10 @@
 #include "logkv/options.h"
 #include "logkv/status.h"
 #include "logkv/store.h"
+
+struct logkv_value {
+  logkv::ValueView view;
+};
 
 namespace {
 
@@ -221,6 +226,36 @@ logkv_status logkv_get(logkv_store* store, const char* key, size_t key_len, char
                                    errmsg);
   });
 }
+
+logkv_status logkv_get_view(logkv_store* store, const char* key, size_t key_len,
+                            logkv_value** value_out, const char** data_out, size_t* len_out,
+                            char** errmsg) {
+  return with_store(store, "logkv_get_view", errmsg, [&](logkv::Store& opened) {
+    if (auto refused = check_bytes(key, key_len, "key", "logkv_get_view", errmsg)) {
+      return *refused;
+    }
+    if (value_out == nullptr || data_out == nullptr || len_out == nullptr) {
+      return fail(LOGKV_INVALID_ARGUMENT,
+                  "logkv_get_view: value_out, data_out and len_out must not be NULL", errmsg);
+    }
+    logkv::Result<std::optional<logkv::ValueView>> view = opened.get_view(bytes_of(key, key_len));
+    if (!view.is_ok()) return fail(view.status(), errmsg);
+    if (!view->has_value()) {
+      *value_out = nullptr;
+      *data_out = nullptr;
+      *len_out = 0;
+      return LOGKV_OK;
+    }
+    auto handle = std::make_unique<logkv_value>(logkv_value{std::move(**view)});
+    // An empty value may have no address of its own; the contract promises non-NULL.
+    *data_out = handle->view.empty() ? "" : handle->view.data();
+    *len_out = handle->view.size();
+    *value_out = handle.release();
+    return LOGKV_OK;
+  });
+}
+
+void logkv_value_free(logkv_value* value) { std::unique_ptr<logkv_value> owned(value); }
 
 logkv_status logkv_set(logkv_store* store, const char* key, size_t key_len, const char* value,
                        size_t value_len, char** errmsg) {

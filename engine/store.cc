@@ -78,4 +78,12 @@ Result<std::unique_ptr<Store>> Store::open(std::string_view path, const Options&
   return open_store(std::move(fs).value(), path, options);
 }
 
+// Stores that read from no mapping of their own (a Redis server) hand out a view of a copy.
+Result<std::optional<ValueView>> Store::get_view(std::string_view key) {
+  Result<std::optional<std::string>> value = get(key);
+  if (!value.is_ok()) return value.status();
+  if (!value->has_value()) return std::optional<ValueView>();
+  return std::optional<ValueView>(ValueView(std::move(**value)));
+}
+
 }  // namespace logkv

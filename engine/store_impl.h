@@ -57,6 +57,7 @@ class StoreImpl final : public Store, private CompactionHost {
   Status open();
 
   Result<std::optional<std::string>> get(std::string_view key) override;
+  Result<std::optional<ValueView>> get_view(std::string_view key) override;
   Status set(std::string_view key, std::string_view value) override;
   Status del(std::string_view key) override;
   Status write(const WriteBatch& batch) override;
@@ -111,6 +112,13 @@ class StoreImpl final : public Store, private CompactionHost {
   // Seals the active segment (LogAppender::seal) and tells the compactor. Requires
   // writer_mutex_.
   Status seal_segment();
+  // Reads the record `entry` names and checks it (what is checked when: Store::get). The value
+  // points into the segment file's own memory or into this thread's scratch, which the thread's
+  // next read reuses; *segment_out is the segment read. Requires the key's shard lock, which
+  // keeps the segment in the table (KeyDirectory::with_entry).
+  Result<std::string_view> read_checked_value(std::string_view key, const IndexEntry& entry,
+                                              const Segment** segment_out) const;
+  // read_checked_value's value, copied.
   Result<std::string> read_value(std::string_view key, const IndexEntry& entry) const;
   // SyncMode::kInterval: syncs what the writers appended since the last sync.
   void sync_in_background();

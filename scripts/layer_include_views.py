@@ -31,6 +31,7 @@ PUBLIC_FROM = {
     "check.h": "engine",
     "backup.h": "engine",
     "repair.h": "engine",
+    "value_view.h": "engine",
     "host.h": "host",
     "sqlite_migration.h": "host",
 }

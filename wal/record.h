@@ -70,13 +70,22 @@ struct DecodedRecord {
   std::string_view reason;
 };
 
+// Whether decode_record compares the record's checksum field with the hash of its bytes.
+enum class ChecksumCheck : uint8_t {
+  kVerify,
+  // Only for bytes verified before and known not to have been rewritten since by logkv: the
+  // store's reads of a large record it already verified (wal/verified_records.h).
+  kSkip,
+};
+
 // Decodes the record that starts at bytes[0]; anything after it is ignored.
 // kTruncated when the header, or the payload its lengths claim, runs past the end of `bytes`.
 // kCorrupt for an all-zero header, an invalid type, non-zero flags, sequence 0, a value_len
-// longer than any value logkv accepts, a delete with a value, or a checksum mismatch. The cheap
-// header checks run before the length check and the checksum, so a scan over garbage rejects
-// most offsets without hashing anything.
-DecodedRecord decode_record(std::string_view bytes);
+// longer than any value logkv accepts, a delete with a value, or (with kVerify) a checksum
+// mismatch. The cheap header checks run before the length check and the checksum, so a scan
+// over garbage rejects most offsets without hashing anything.
+DecodedRecord decode_record(std::string_view bytes,
+                            ChecksumCheck checksum = ChecksumCheck::kVerify);
 
 }  // namespace logkv
 

@@ -22,14 +22,20 @@
 
 #include "fs/file_system.h"
 #include "logkv/status.h"
+#include "wal/verified_records.h"
 
 namespace logkv {
 
 struct Segment {
   uint64_t id = 0;
   std::string path;
-  std::unique_ptr<RandomAccessFile> file;
+  // Shared so that a value view (logkv::ValueView) can keep the file, and with it the bytes it
+  // maps, alive after the segment left the table: see Store::get_view.
+  std::shared_ptr<const RandomAccessFile> file;
   std::atomic<uint64_t> bytes{0};  // bytes in the file, header included
+  // Large records whose checksum a read verified since the segment was opened. Mutable: readers
+  // of a const Segment fill it; it caches what they learnt and changes nothing they read.
+  mutable VerifiedRecords verified;
 };
 
 class SegmentTable {

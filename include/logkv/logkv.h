@@ -15,10 +15,10 @@
  * - Memory: the caller owns every buffer logkv returns; each comes from malloc and is released
  *   with logkv_free, or as a whole with logkv_free_keys (a key list) or logkv_free_values (the
  *   values of logkv_get_many). Objects are released by their own call: a logkv_store* by
- *   logkv_close, a logkv_cas* by logkv_cas_free, a logkv_host* by logkv_host_close, a
- *   logkv_component* by logkv_component_free. The few `const char*` results logkv keeps
- *   (logkv_status_name, logkv_cas_current, logkv_host_default_store_message) say how long they
- *   live and are never freed by the caller. Inputs are borrowed for the call only.
+ *   logkv_close, a logkv_value* by logkv_value_free, a logkv_cas* by logkv_cas_free, a logkv_host*
+ * by logkv_host_close, a logkv_component* by logkv_component_free. The few `const char*` results
+ * logkv keeps (logkv_status_name, logkv_cas_current, logkv_host_default_store_message) say how long
+ * they live and are never freed by the caller. Inputs are borrowed for the call only.
  * - Failure: a failed call changes nothing that is stored. After a failed write or sync the
  *   store refuses further writes (LOGKV_WRITES_STOPPED) until it is closed and opened again.
  * - Thread-safety: one logkv_store* may be used from many threads at once, except that
@@ -111,6 +111,27 @@ LOGKV_EXPORT logkv_status logkv_open(const char* path, const logkv_options* opti
  * failure (bad key, I/O error, LOGKV_OUT_OF_MEMORY) the outputs are unchanged. */
 LOGKV_EXPORT logkv_status logkv_get(logkv_store* store, const char* key, size_t key_len,
                                     char** value_out, size_t* value_len_out, char** errmsg);
+
+/* A value read without a copy (logkv_get_view); released with logkv_value_free. */
+typedef struct logkv_value logkv_value;
+
+/* As logkv_get, without copying the value: on LOGKV_OK, if the key is stored, *value_out is a
+ * handle to release with logkv_value_free, and *data_out / *len_out point at the value's bytes
+ * (non-NULL even for an empty value) in the store's memory mapping, read-only, valid until the
+ * handle is freed: later writes, compaction and logkv_close do not change or unmap them (the
+ * disk space of a segment compaction deleted is freed only when the last handle into it is, so
+ * free handles promptly). If the key is not stored, *value_out and *data_out are NULL and
+ * *len_out is 0. Checks the value as logkv_get does (logkv/store.h, Store::get: a large
+ * value's checksum is verified on its first read after the store is opened, its key and version
+ * on every read). A handle holds no lock; handles may be freed on any thread.
+ * Thread-safe, like logkv_get. On failure the outputs are unchanged and nothing is allocated. */
+LOGKV_EXPORT logkv_status logkv_get_view(logkv_store* store, const char* key, size_t key_len,
+                                         logkv_value** value_out, const char** data_out,
+                                         size_t* len_out, char** errmsg);
+
+/* Releases a handle of logkv_get_view; its bytes must not be used afterwards. NULL is a no-op.
+ * Cannot fail. */
+LOGKV_EXPORT void logkv_value_free(logkv_value* value);
 
 /* Stores `value` under `key`, replacing any older value.
  * Thread-safe; concurrent writers are serialised. Durable on LOGKV_OK with LOGKV_SYNC_ALWAYS.

@@ -40,6 +40,7 @@
 #include "logkv/key_page.h"
 #include "logkv/options.h"
 #include "logkv/status.h"
+#include "logkv/value_view.h"
 #include "logkv/write_batch.h"
 
 namespace logkv {
@@ -98,7 +99,27 @@ class LOGKV_EXPORT Store {
   virtual ~Store() = default;
 
   // The newest value of `key`, or an empty optional when the key is not stored.
+  //
+  // What a read checks: the record's header (type, lengths, flags) and that it holds `key` at
+  // the version the index names, on every read; the record's checksum (XXH3 over header, key
+  // and value) on every read of a record under 64 KiB, and on the first read of a larger record
+  // after the store was opened (or after compaction copied it), not on later ones. Damage found
+  // fails the read with kCorruption naming the file, offset and key. So damage that reaches a
+  // large record's value after a read verified it (a disk or another process changing the
+  // segment file while the store is open) is returned as the value until the store is opened
+  // again; `logkv check` verifies every record. docs/DESIGN.md, "Read path", has the details.
   virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
+
+  // As get(), without copying the value: a view of its bytes in the store's memory mapping,
+  // checked exactly as get() checks them, or an empty optional when the key is not stored. The
+  // view stays valid while it (or a copy) lives, whatever the store does meanwhile: later writes
+  // of the key do not change it, and a compaction that deletes its segment, or close(), leaves
+  // its bytes mapped until the last view into them is gone (that segment's disk space is freed
+  // only then, so do not keep views longer than needed). It holds no lock. Like every read of a
+  // mapping, touching the bytes faults (SIGBUS) if something outside logkv cuts the segment
+  // file short meanwhile. Stores that cannot map (in memory, Redis) return a view that owns a
+  // copy. Thread-safe, like get().
+  virtual Result<std::optional<ValueView>> get_view(std::string_view key);
 
   // Stores `value` under `key`, replacing any older value. Durable on return with kAlways.
   // Refused (kInvalidArgument / kLimitExceeded, nothing written) when the key is not valid

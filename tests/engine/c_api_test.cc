@@ -58,6 +58,21 @@ class CApiTest : public ::testing::Test {
     return copy;
   }
 
+  // logkv_get_view's outputs, with values no successful call leaves.
+  struct View {
+    logkv_value* handle = reinterpret_cast<logkv_value*>(uintptr_t{1});
+    const char* data = "unset";
+    size_t len = 5;
+  };
+  View get_view(const std::string& key) {
+    View view;
+    EXPECT_EQ(logkv_get_view(store_, key.data(), key.size(), &view.handle, &view.data, &view.len,
+                             error_.out()),
+              LOGKV_OK)
+        << error_.str();
+    return view;
+  }
+
   bool exists(const std::string& key) {
     int found = -1;
     EXPECT_EQ(logkv_exists(store_, key.data(), key.size(), &found, error_.out()), LOGKV_OK)
@@ -128,6 +143,40 @@ TEST_F(CApiTest, EmptyValueIsANonNullBufferOfLengthZero) {
   open();
   ASSERT_EQ(logkv_set(store_, "k", 1, nullptr, 0, error_.out()), LOGKV_OK) << error_.str();
   EXPECT_EQ(get("k"), std::string());
+}
+
+TEST_F(CApiTest, GetViewPointsAtTheSameBytesAsGetUntilFreed) {
+  open();
+  const std::string value = std::string("a\0b\xff\n", 5) + std::string((1 << 20) - 5, 'v');
+  ASSERT_EQ(set("k", value), LOGKV_OK) << error_.str();
+  const View view = get_view("k");
+  ASSERT_NE(view.handle, nullptr);
+  ASSERT_NE(view.data, nullptr);
+  EXPECT_EQ(std::string(view.data, view.len), get("k"));
+  // The bytes outlive an overwrite and the store's close.
+  ASSERT_EQ(set("k", "newer"), LOGKV_OK) << error_.str();
+  close();
+  EXPECT_EQ(std::string(view.data, view.len), value);
+  logkv_value_free(view.handle);
+  logkv_value_free(nullptr);
+}
+
+TEST_F(CApiTest, GetViewOfMissingKeyIsOkWithNullOutputs) {
+  open();
+  const View view = get_view("absent");
+  EXPECT_EQ(view.handle, nullptr);
+  EXPECT_EQ(view.data, nullptr);
+  EXPECT_EQ(view.len, 0u);
+}
+
+TEST_F(CApiTest, GetViewOfAnEmptyValueIsANonNullPointerOfLengthZero) {
+  open();
+  ASSERT_EQ(logkv_set(store_, "k", 1, nullptr, 0, error_.out()), LOGKV_OK) << error_.str();
+  const View view = get_view("k");
+  EXPECT_NE(view.handle, nullptr);
+  EXPECT_NE(view.data, nullptr);
+  EXPECT_EQ(view.len, 0u);
+  logkv_value_free(view.handle);
 }
 
 TEST_F(CApiTest, SetOverwritesTheOlderValue) {
@@ -259,6 +308,9 @@ TEST_F(CApiTest, NullOutputPointersAreInvalidArguments) {
   size_t value_len = 0;
   EXPECT_EQ(logkv_get(store_, "k", 1, nullptr, &value_len, error_.out()), LOGKV_INVALID_ARGUMENT);
   EXPECT_EQ(logkv_exists(store_, "k", 1, nullptr, error_.out()), LOGKV_INVALID_ARGUMENT);
+  const char* data = nullptr;
+  EXPECT_EQ(logkv_get_view(store_, "k", 1, nullptr, &data, &value_len, error_.out()),
+            LOGKV_INVALID_ARGUMENT);
   EXPECT_EQ(logkv_keys(store_, nullptr, nullptr, nullptr, error_.out()), LOGKV_INVALID_ARGUMENT);
   logkv_store* never_set = nullptr;
   EXPECT_EQ(logkv_open(nullptr, nullptr, &never_set, error_.out()), LOGKV_INVALID_ARGUMENT);

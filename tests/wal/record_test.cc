@@ -134,6 +134,17 @@ TEST(RecordTest, BitFlipInChecksumIsChecksumMismatch) {
   expect_corrupt(bytes, "record checksum mismatch");
 }
 
+// kSkip trusts the bytes under the checksum but still checks the header.
+TEST(RecordTest, SkippingTheChecksumStillChecksTheHeader) {
+  std::string bytes = encode({RecordType::kSet, 5, 64, "key", "value"});
+  flip_bit(&bytes, bytes.size() - 1, 7);
+  const DecodedRecord skipped = decode_record(bytes, ChecksumCheck::kSkip);
+  ASSERT_EQ(skipped.status, DecodeStatus::kOk);
+  EXPECT_EQ(skipped.record.value, std::string_view("valu\xe5"));
+  flip_bit(&bytes, kRecordTypeOffset, 2);
+  EXPECT_EQ(decode_record(bytes, ChecksumCheck::kSkip).reason, "invalid record type");
+}
+
 TEST(RecordTest, InvalidTypeIsCorruptEvenWithMatchingChecksum) {
   for (uint8_t type : {uint8_t{0}, kRecordTypeBatchReservedByte, uint8_t{4}, uint8_t{255}}) {
     std::string bytes = encode({RecordType::kSet, 5, 64, "key", "value"});
